@@ -1,0 +1,4 @@
+// Lets records compile for netstandard2.0, where the runtime type does not exist.
+namespace System.Runtime.CompilerServices;
+
+internal static class IsExternalInit;

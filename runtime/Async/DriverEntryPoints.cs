@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static LuaToolkit.Native.LuaNative;
+
+namespace LuaToolkit;
+
+/// <summary>
+/// The managed half of the coroutine driver (driver.lua is the Lua half). Only driver.lua calls these,
+/// with trusted arguments; like every entry point they catch everything and never raise.
+/// </summary>
+internal static unsafe class DriverEntryPoints
+{
+    private static long Handle(nint L, int idx)
+    {
+        int ok;
+        return lua_tointegerx(L, idx, &ok);
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int Poll(nint L)
+    {
+        try
+        {
+            lua_pushboolean(L, LuaHost.FromState(L).Pending.IsDone(Handle(L, 1)) ? 1 : 0);
+            return 1;
+        }
+        catch (Exception ex) { return LuaSignal.Exception(L, ex); }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int Block(nint L)
+    {
+        try
+        {
+            LuaHost.FromState(L).Pending.Block(Handle(L, 1));
+            return 0;
+        }
+        catch (Exception ex) { return LuaSignal.Exception(L, ex); }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int Collect(nint L)
+    {
+        try
+        {
+            long handle = Handle(L, 1);
+            lua_settop(L, 0);
+            return LuaHost.FromState(L).Pending.Collect(L, handle);
+        }
+        catch (Exception ex) { return LuaSignal.Exception(L, ex); }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int Forget(nint L)
+    {
+        try
+        {
+            LuaHost.FromState(L).Pending.Forget(Handle(L, 1));
+            return 0;
+        }
+        catch (Exception ex) { return LuaSignal.Exception(L, ex); }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int Epoch(nint L)
+    {
+        try
+        {
+            lua_pushinteger(L, LuaHost.FromState(L).Pending.Epoch);
+            return 1;
+        }
+        catch (Exception ex) { return LuaSignal.Exception(L, ex); }
+    }
+
+    /// <summary><c>sleep(seen_epoch, ms)</c>: true when something completed, false on timeout.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int Sleep(nint L)
+    {
+        try
+        {
+            long seen = Handle(L, 1);
+            int ms = lua_type(L, 2) == LUA_TNUMBER ? (int)Math.Clamp(Handle(L, 2), -1, int.MaxValue) : -1;
+            var pending = LuaHost.FromState(L).Pending;
+            bool woke = pending.Count == 0 && ms < 0 ? false : pending.WaitForCompletion(seen, ms);
+            lua_pushboolean(L, woke ? 1 : 0);
+            return 1;
+        }
+        catch (Exception ex) { return LuaSignal.Exception(L, ex); }
+    }
+}

@@ -1,0 +1,63 @@
+-- The coroutine driver. Generated trampolines call `signal` / `tail` when a managed entry point
+-- returns the sentinel: a string is raised as an error at the caller's level, an integer is a
+-- pending operation to wait for. Every step is a tail call, so `error(msg, 2)` names the script line
+-- that called the module function.
+local SIGNAL, poll, block, collect, forget, epoch, sleep = ...
+local isyieldable, running, yield = coroutine.isyieldable, coroutine.running, coroutine.yield
+local mathtype, error, setmetatable = math.type, error, setmetatable
+
+-- coroutine -> handle of the operation it waits for (weak: an abandoned coroutine is not kept alive)
+local waiting = setmetatable({}, { __mode = "k" })
+
+local signal, tail
+
+-- Closed when a waiting coroutine is closed (coroutine.close) or finishes: forget what it waited for.
+local forgetter = setmetatable({}, { __close = function()
+  local co = running()
+  local h = waiting[co]
+  if h then
+    waiting[co] = nil
+    forget(h)
+  end
+end })
+
+local function wait_in_coroutine(h)
+  local co = running()
+  waiting[co] = h
+  local _ <close> = forgetter
+  -- Yield zero values; resumed early (by any plain resume loop), yield again.
+  repeat yield() until poll(h)
+  waiting[co] = nil
+end
+
+local function await(h)
+  if isyieldable() then wait_in_coroutine(h) else block(h) end
+  return tail(collect(h))
+end
+
+function signal(x)
+  if mathtype(x) == "integer" then return await(x) end
+  error(x, 2)
+end
+
+function tail(r, ...)
+  if r == SIGNAL then return signal(...) end
+  return r, ...
+end
+
+-- What schedulers need to sleep instead of spinning.
+local driver = {}
+
+--- True when `co` is suspended waiting for an operation that has not completed yet.
+function driver.blocked(co)
+  local h = waiting[co]
+  return h ~= nil and not poll(h)
+end
+
+--- A counter that moves whenever any pending operation completes.
+driver.epoch = epoch
+
+--- Sleeps until the epoch moves past `seen`, or `ms` milliseconds pass (negative: no limit).
+driver.sleep = sleep
+
+return signal, tail, driver
