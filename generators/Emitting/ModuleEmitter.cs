@@ -143,6 +143,9 @@ internal static class ModuleEmitter
                 case ValueKind.Host:
                     w.Line($"var {local} = LuaHost.FromState(L);");
                     continue;
+                case ValueKind.Caller:
+                    w.Line($"var {local} = new LuaCaller(L);");
+                    continue;
             }
             if (p.IsOptional)
             {
@@ -151,6 +154,10 @@ internal static class ModuleEmitter
                 EmitRead(w, p, "v_" + p.Name, fn, label);
                 w.Line($"{local} = {ValueCode.Convert(p.Type, "v_" + p.Name)};");
                 w.Close();
+            }
+            else if (ValueCode.Convert(p.Type, "x") == "x")
+            {
+                EmitRead(w, p, local, fn, label);
             }
             else
             {

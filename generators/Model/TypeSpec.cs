@@ -22,6 +22,7 @@ internal enum ValueKind
     Options,
     CancellationToken,
     Host,
+    Caller,
 }
 
 /// <summary>How a list parameter receives the array the runtime reads.</summary>

@@ -99,7 +99,7 @@ internal static class ModuleParser
                     p.Locations.FirstOrDefault(), p.Name, method.Name, p.Type.ToDisplayString()));
                 continue;
             }
-            bool injected = type.Kind is ValueKind.CancellationToken or ValueKind.Host;
+            bool injected = type.Kind is ValueKind.CancellationToken or ValueKind.Host or ValueKind.Caller;
             bool optional = p.HasExplicitDefaultValue || type.IsNullableValue
                 || p.NullableAnnotation == NullableAnnotation.Annotated;
             parameters.Add(new ParameterSpec(p.Name, type, injected ? 0 : ++luaIndex, optional,

@@ -10,6 +10,7 @@ internal static class TypeClassifier
 {
     public const string OptionsAttribute = "LuaToolkit.LuaOptionsAttribute";
     public const string HostType = "LuaToolkit.LuaHost";
+    public const string CallerType = "LuaToolkit.LuaCaller";
     public const string ResultType = "LuaToolkit.LuaResult`1";
 
     public static readonly SymbolDisplayFormat FullyQualified =
@@ -24,6 +25,7 @@ internal static class TypeClassifier
         {
             if (IsNamed(type, "System.Threading.CancellationToken")) return new TypeSpec(ValueKind.CancellationToken, name, false);
             if (IsNamed(type, HostType)) return new TypeSpec(ValueKind.Host, name, false);
+            if (IsNamed(type, CallerType)) return new TypeSpec(ValueKind.Caller, name, false);
         }
         if (allowOptions && type is INamedTypeSymbol named && HasAttribute(named, OptionsAttribute))
             return new TypeSpec(ValueKind.Options, name, false, ReaderName: OptionsReaderName(named));

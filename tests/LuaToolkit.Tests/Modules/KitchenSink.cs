@@ -97,4 +97,6 @@ public static partial class KitchenSink
     [LuaFunction] public static string Throws(string message) => throw new InvalidOperationException(message);
 
     [LuaFunction] public static bool HasHost(LuaHost host, CancellationToken token) => host is not null && token.CanBeCanceled;
+
+    [LuaFunction] public static bool CanYield(LuaCaller caller) => caller.IsYieldable;
 }
