@@ -4,7 +4,7 @@
 -- that called the module function.
 local SIGNAL, poll, block, collect, forget, epoch, sleep = ...
 local isyieldable, running, yield = coroutine.isyieldable, coroutine.running, coroutine.yield
-local mathtype, error, setmetatable = math.type, error, setmetatable
+local mathtype, error, select, setmetatable = math.type, error, select, setmetatable
 
 -- coroutine -> handle of the operation it waits for (weak: an abandoned coroutine is not kept alive)
 local waiting = setmetatable({}, { __mode = "k" })
@@ -40,9 +40,9 @@ function signal(x)
   error(x, 2)
 end
 
-function tail(r, ...)
-  if r == SIGNAL then return signal(...) end
-  return r, ...
+function tail(...)
+  if ... == SIGNAL then return signal(select(2, ...)) end
+  return ...
 end
 
 -- What schedulers need to sleep instead of spinning.

@@ -27,6 +27,13 @@ public static partial class AsyncModule
         return ms;
     }
 
+    /// <summary>Completes on the thread pool, never synchronously: every call from a coroutine yields.</summary>
+    [LuaFunction] public static async Task<long> Tick(long x)
+    {
+        await Task.Yield();
+        return x + 1;
+    }
+
     [LuaFunction] public static ValueTask<long> Immediate(long x) => ValueTask.FromResult(x * 2);
 
     [LuaFunction] public static async Task Sleep(long ms) => await Task.Delay((int)ms).ConfigureAwait(false);
