@@ -62,6 +62,8 @@ public static partial class KitchenSink
 
     [LuaFunction] public static void Nothing() { }
 
+    [LuaFunction] public static (long Min, long Max) MinMax(long a, long b) => (Math.Min(a, b), Math.Max(a, b));
+
     [LuaFunction] public static (long Sum, long Product, string Text) Multi(long a, long b) => (a + b, a * b, $"{a},{b}");
 
     [LuaFunction] public static string JoinTable(IReadOnlyDictionary<string, string> map) =>
