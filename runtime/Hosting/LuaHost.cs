@@ -115,6 +115,9 @@ public sealed unsafe partial class LuaHost : IDisposable
         lua_settop(L, top);
     }
 
+    /// <summary>Registers Pluto's scheduler class as <c>scheduler</c> and <c>pluto:scheduler</c>.</summary>
+    public void AddScheduler() => AddLuaModule(ReadResource("scheduler.lua"), "pluto:scheduler", "scheduler");
+
     /// <summary>Runs a chunk; returns its results. Lua errors throw <see cref="LuaException"/>.</summary>
     public object?[] DoString(string code, string chunkName = "=(string)") =>
         Run(Encoding.UTF8.GetBytes(code), chunkName);

@@ -12,6 +12,7 @@ internal sealed class TestHost : IDisposable
         Lua.AddModule(KitchenSink.LuaBinding);
         Lua.AddModule(Counter.LuaBinding);
         Lua.AddModule(AsyncModule.LuaBinding);
+        Lua.AddScheduler();
         Lua.DoString("sink = require 'sink'; counter = require 'counter'; async = require 'async'");
     }
 
