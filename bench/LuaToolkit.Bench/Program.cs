@@ -1,0 +1,85 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using LuaToolkit.Bench;
+
+string which = args.Length > 0 ? args[0] : "";
+if (which != "calls")
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/LuaToolkit.Bench -- calls [BenchmarkDotNet args]");
+    return 2;
+}
+
+// In-process (no generated project per benchmark) and short: each op is already 1e6 calls.
+var job = Job.Default
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithLaunchCount(1)
+    .WithWarmupCount(3)
+    .WithIterationCount(10)
+    .WithInvocationCount(1)
+    .WithUnrollFactor(1)
+    .WithId("short-inproc");
+var config = DefaultConfig.Instance
+    .AddJob(job)
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator | ConfigOptions.JoinSummary);
+
+Summary summary = BenchmarkRunner.Run<CallOverhead>(config, args[1..]);
+return Report.Print(summary);
+
+static class Report
+{
+    public static int Print(Summary summary)
+    {
+        var ns = new Dictionary<string, double>();
+        var bytes = new Dictionary<string, long?>();
+        var failed = new List<string>();
+        foreach (BenchmarkReport r in summary.Reports)
+        {
+            string name = r.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+            if (!r.Success || r.ResultStatistics is null) { failed.Add(name); continue; }
+            ns[name] = r.ResultStatistics.Median;
+            bytes[name] = r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase);
+        }
+        foreach (var c in summary.BenchmarksCases)
+            if (!summary.Reports.Any(r => r.BenchmarkCase == c)) failed.Add(c.Descriptor.WorkloadMethod.Name);
+
+        Console.WriteLine();
+        Console.WriteLine("Call overhead, median ns per call (bytes allocated per call):");
+        foreach (var (name, v) in ns)
+            Console.WriteLine($"  {name,-18} {v,8:F1} ns  {bytes[name]?.ToString() ?? "?",4} B");
+
+        Console.WriteLine();
+        Console.WriteLine("Ratios:");
+        Ratio("generated add / native C math.max", "Generated_Add", "NativeC_MathMax", "target <= 1.5", r => r <= 1.5);
+        Ratio("generated add / Lua function add", "Generated_Add", "LuaFunction_Add", null, null);
+        Ratio("NLua add / generated add", "NLua_Add", "Generated_Add", "target >= 30", r => r >= 30);
+        Ratio("KeraLua delegate add / generated add", "KeraLua_Add", "Generated_Add", null, null);
+        Ratio("generated mix / Lua function mix", "Generated_Mix", "LuaFunction_Mix", null, null);
+        Ratio("NLua mix / generated mix", "NLua_Mix", "Generated_Mix", "target >= 30", r => r >= 30);
+        Ratio("KeraLua delegate mix / generated mix", "KeraLua_Mix", "Generated_Mix", null, null);
+        if (bytes.TryGetValue("Generated_Add", out long? b) && b is not null)
+            Console.WriteLine($"  {"generated add bytes/call",-38} {b,7}    target 0: {(b == 0 ? "met" : "NOT met")}");
+
+        if (failed.Count > 0 || summary.HasCriticalValidationErrors)
+        {
+            Console.Error.WriteLine($"FAILED benchmarks: {string.Join(", ", failed.Distinct())}"
+                + (summary.HasCriticalValidationErrors ? " (critical validation errors)" : ""));
+            return 1;
+        }
+        return 0;
+
+        void Ratio(string label, string num, string den, string? target, Func<double, bool>? met)
+        {
+            if (!ns.TryGetValue(num, out double a) || !ns.TryGetValue(den, out double d) || d <= 0)
+            {
+                Console.WriteLine($"  {label,-38}     n/a");
+                return;
+            }
+            double r = a / d;
+            string verdict = met is null ? "" : $"   {target}: {(met(r) ? "met" : "NOT met")}";
+            Console.WriteLine($"  {label,-38} {r,7:F2}x{verdict}");
+        }
+    }
+}
