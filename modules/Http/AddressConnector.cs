@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+
+namespace LuaToolkit.Http;
+
+/// <summary>
+/// The handlers' connect callback: resolves the host, tries IPv4 addresses first and IPv6 ones on failure
+/// (the other way round for a request with <c>prefer_ipv6</c>), and wraps the socket in a
+/// <see cref="TrackedStream"/> registered with the generation that asked for it.
+/// </summary>
+internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAddress[]>> resolve, TimeSpan attemptTimeout)
+{
+    /// <summary>Set on a request to try IPv6 addresses first when it opens a connection.</summary>
+    public static readonly HttpRequestOptionsKey<bool> PreferIpv6 = new("LuaToolkit.Http.PreferIpv6");
+
+    /// <summary>The system resolver (honours the hosts file).</summary>
+    public static Task<IPAddress[]> SystemResolve(string host, CancellationToken token) =>
+        Dns.GetHostAddressesAsync(host, token);
+
+    public async ValueTask<Stream> ConnectAsync(
+        SocketsHttpConnectionContext context, HandlerGeneration generation, CancellationToken token)
+    {
+        var request = context.InitialRequestMessage;
+        bool preferIpv6 = request.Options.TryGetValue(PreferIpv6, out bool prefer) && prefer;
+        string host = context.DnsEndPoint.Host;
+        int port = context.DnsEndPoint.Port;
+        var addresses = Order(await ResolveAsync(host, token).ConfigureAwait(false), preferIpv6);
+
+        Exception? lastError = null;
+        bool allTimedOut = true;
+        foreach (var address in addresses)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
+            attempt.CancelAfter(attemptTimeout);
+            Socket? socket = null;
+            try
+            {
+                socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(new IPEndPoint(address, port), attempt.Token).ConfigureAwait(false);
+                var stream = new TrackedStream(new NetworkStream(socket, ownsSocket: true), RemoteKey.For(request.RequestUri!), generation);
+                generation.Track(stream);
+                return stream;
+            }
+            catch (OperationCanceledException) when (!token.IsCancellationRequested)
+            {
+                socket?.Dispose();
+                lastError = new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                    $"connecting to {Show(address, port)} timed out after {attemptTimeout.TotalSeconds:0.###} s"));
+            }
+            catch (SocketException ex)
+            {
+                socket?.Dispose();
+                allTimedOut = false;
+                lastError = new SocketException((int)ex.SocketErrorCode, $"connecting to {Show(address, port)}: {ex.Message}");
+            }
+        }
+        throw allTimedOut
+            ? new HttpFailureException(HttpFailureReasons.TcpHandshakeTimedOut, lastError!.Message, lastError)
+            : new HttpFailureException(HttpFailureReasons.TcpHandshakeFailed, lastError!.Message, lastError);
+    }
+
+    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken token)
+    {
+        string literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        if (IPAddress.TryParse(literal, out var ip)) return [ip];
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await resolve(host, token).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            throw new HttpFailureException(HttpFailureReasons.DnsNoResults, $"resolving '{host}': {ex.Message}", ex);
+        }
+        if (addresses.Length == 0)
+            throw new HttpFailureException(HttpFailureReasons.DnsNoResults, $"resolving '{host}': no addresses");
+        return addresses;
+    }
+
+    /// <summary>IPv4 addresses, then IPv6 ones (or the reverse), each family in resolver order.</summary>
+    internal static IPAddress[] Order(IPAddress[] addresses, bool preferIpv6)
+    {
+        var first = preferIpv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        return [.. addresses.Where(a => a.AddressFamily == first), .. addresses.Where(a => a.AddressFamily != first)];
+    }
+
+    private static string Show(IPAddress address, int port) => new IPEndPoint(address, port).ToString();
+}

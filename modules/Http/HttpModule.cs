@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http;
+using LuaToolkit;
+using HttpResult = (byte[] Body, int Status, System.Collections.Generic.Dictionary<string, string> Headers, string StatusText);
+
+namespace LuaToolkit.Http;
+
+/// <summary>
+/// The <c>http</c> module (also <c>pluto:http</c>): Pluto's <c>request</c>, <c>hasconnection</c> and
+/// <c>closeconnections</c> for Lua 5.4. One instance per Lua state owns its connections; disposing it (the
+/// host does, with the state) closes them and cancels what is in flight.
+/// </summary>
+[LuaModule("http", Aliases = ["pluto:http"])]
+public sealed partial class HttpModule : IDisposable
+{
+    /// <summary>How long one connect attempt to one address may take before the next address is tried.</summary>
+    public static readonly TimeSpan ConnectAttemptTimeout = TimeSpan.FromSeconds(10);
+
+    // Beyond this many seconds a timeout is no limit at all (and CancelAfter could not represent it).
+    private const double NoLimitSeconds = 1e7;
+
+    private readonly ConnectionPool _pool;
+    private readonly CancellationTokenSource _disposed = new();
+
+    public HttpModule() : this(null) { }
+
+    /// <param name="resolver">Resolves host names; <c>null</c> for the system resolver (hosts file honoured).</param>
+    public HttpModule(Func<string, CancellationToken, Task<IPAddress[]>>? resolver) : this(resolver, ConnectAttemptTimeout) { }
+
+    internal HttpModule(Func<string, CancellationToken, Task<IPAddress[]>>? resolver, TimeSpan connectAttemptTimeout)
+    {
+        _pool = new ConnectionPool(new AddressConnector(resolver ?? AddressConnector.SystemResolve, connectAttemptTimeout));
+    }
+
+    /// <summary><c>http.request(url [, opts])</c>: <c>opts.url</c> is ignored.</summary>
+    [LuaFunction("request")]
+    public Task<LuaResult<HttpResult>> RequestAsync(string url, RequestOptions? options = null, CancellationToken cancellation = default) =>
+        StartRequest(url, options ?? new RequestOptions(), cancellation);
+
+    /// <summary><c>http.request(opts)</c> with <c>opts.url</c>.</summary>
+    [LuaFunction("request")]
+    public Task<LuaResult<HttpResult>> RequestAsync(RequestOptions options, CancellationToken cancellation = default) =>
+        StartRequest(options.Url ?? throw new ArgumentException("Table is missing 'url' option"), options, cancellation);
+
+    /// <summary>
+    /// <c>http.hasconnection(url)</c>: whether a keep-alive connection to the URL's scheme, host and port is
+    /// open in the pool (the rest of the URL does not matter).
+    /// </summary>
+    [LuaFunction("hasconnection")]
+    public bool HasConnection(string url) =>
+        HttpRequestBuilder.TryParseUrl(url, out var uri) is null && _pool.HasConnection(RemoteKey.For(uri));
+
+    /// <summary>
+    /// <c>http.closeconnections()</c>, only inside a coroutine: closes idle pooled connections, lets requests
+    /// in flight finish without pooling their connections, and returns (nothing) once they have. Later
+    /// requests pool again.
+    /// </summary>
+    [LuaFunction("closeconnections")]
+    public Task CloseConnectionsAsync(LuaCaller caller)
+    {
+        if (!caller.IsYieldable) throw new InvalidOperationException("http.closeconnections must be called inside a coroutine");
+        return _pool.CloseConnectionsAsync();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed.IsCancellationRequested) return;
+        _disposed.Cancel();
+        _pool.Dispose();
+    }
+
+    private Task<LuaResult<HttpResult>> StartRequest(string url, RequestOptions options, CancellationToken cancellation)
+    {
+        // Script mistakes raise before anything is sent; network outcomes come back as nil, reason, detail.
+        HttpRequestBuilder.CheckUrl(url);
+        HttpRequestBuilder.CheckOptions(options);
+        if (HttpRequestBuilder.TryParseUrl(url, out var uri) is { } failure)
+            return Task.FromResult<LuaResult<HttpResult>>(failure);
+        var request = HttpRequestBuilder.Build(uri, options);
+        return SendAsync(request, options, cancellation);
+    }
+
+    private async Task<LuaResult<HttpResult>> SendAsync(HttpRequestMessage request, RequestOptions options, CancellationToken cancellation)
+    {
+        using var _ = request;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _disposed.Token);
+        if (options.Timeout < NoLimitSeconds) timeout.CancelAfter(TimeSpan.FromSeconds(options.Timeout));
+
+        // A request that must not use or leave a pooled connection gets a handler of its own.
+        bool oneOff = options.DontReuse
+            || (options.DontMakeReusable && !_pool.HasIdleConnection(RemoteKey.For(request.RequestUri!)));
+        if (oneOff && !HttpRequestBuilder.HasConnectionHeader(options)) request.Headers.ConnectionClose = true;
+        if (options.PreferIpv6) request.Options.Set(AddressConnector.PreferIpv6, true);
+
+        using var lease = _pool.Rent(oneOff);
+        var scope = new RequestScope();
+        RequestScope.Current = scope;
+        try
+        {
+            using var response = await lease.Invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            return await HttpResponseReader.ReadAsync(response, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (timeout.IsCancellationRequested && !cancellation.IsCancellationRequested && !_disposed.IsCancellationRequested)
+        {
+            return LuaFailure.Of(HttpFailureReasons.RequestTimedOut, string.Create(CultureInfo.InvariantCulture, $"no complete response within {options.Timeout:0.###} s"));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return HttpFailures.FromException(ex);
+        }
+        finally
+        {
+            // The response is disposed: its connection went back to the pool (or was closed). One opened
+            // for a dont_make_reusable request (the shared pool may open one if its idle one was taken) closes.
+            if (options.DontMakeReusable && scope.ConnectionWasNew) scope.Connection?.CloseWhenIdle();
+            scope.Release();
+        }
+    }
+}

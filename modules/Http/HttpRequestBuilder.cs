@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using LuaToolkit;
+
+namespace LuaToolkit.Http;
+
+/// <summary>
+/// Turns a URL and <see cref="RequestOptions"/> into an <see cref="HttpRequestMessage"/> with Pluto's rules:
+/// default GET; a body sets Content-Length and turns GET into POST; any other method without a body sends
+/// <c>Content-Length: 0</c>; user headers replace the defaults of the same name, case-insensitively.
+/// Script mistakes (CR or LF in the URL or a header value, a bad method) throw, which raises a Lua error.
+/// </summary>
+internal static class HttpRequestBuilder
+{
+    public const string UserAgent = "LuaToolkit-http/1.0";
+    public const string AcceptEncoding = "deflate, gzip, br";
+
+    /// <summary>Raises <c>URL can't contain CR or LF</c>.</summary>
+    public static void CheckUrl(string url)
+    {
+        if (url.AsSpan().IndexOfAny('\r', '\n') >= 0) throw new ArgumentException("URL can't contain CR or LF");
+    }
+
+    /// <summary>Raises for header values with CR or LF and for an unusable timeout.</summary>
+    public static void CheckOptions(RequestOptions options)
+    {
+        if (options.Headers is { } headers)
+            foreach (var value in headers.Values)
+                if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+                    throw new ArgumentException("header value can't contain CR or LF");
+        if (double.IsNaN(options.Timeout) || options.Timeout <= 0)
+            throw new ArgumentException("bad 'timeout' option: a positive number of seconds expected");
+    }
+
+    /// <summary>Parses an absolute http or https URL; otherwise the <c>nil, reason, detail</c> to return.</summary>
+    public static LuaFailure? TryParseUrl(string url, out Uri uri)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out uri!) || uri.IsFile || uri.IsUnc)
+            return LuaFailure.Of(HttpFailureReasons.InvalidUrl, $"'{url}' is not an absolute URL");
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            return LuaFailure.Of(HttpFailureReasons.UnsupportedScheme, $"only http and https are supported, got '{uri.Scheme}'");
+        return null;
+    }
+
+    public static HttpRequestMessage Build(Uri uri, RequestOptions options)
+    {
+        string method = options.Body is not null && options.Method == "GET" ? "POST" : options.Method;
+        HttpMethod httpMethod;
+        try
+        {
+            httpMethod = new HttpMethod(method);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            throw new ArgumentException($"invalid HTTP method '{method}'");
+        }
+
+        var request = new HttpRequestMessage(httpMethod, uri)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        if (options.Body is { } body) request.Content = new ByteArrayContent(body);
+        else if (method != "GET") request.Content = new ByteArrayContent([]);   // Content-Length: 0
+
+        var user = options.Headers ?? [];
+        if (!ContainsName(user, "User-Agent")) request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        if (!ContainsName(user, "Accept-Encoding")) request.Headers.TryAddWithoutValidation("Accept-Encoding", AcceptEncoding);
+        foreach (var (name, value) in user) SetHeader(request, name, value);
+        return request;
+    }
+
+    /// <summary>Whether the request's own headers already say how the connection ends.</summary>
+    public static bool HasConnectionHeader(RequestOptions options) =>
+        options.Headers is { } headers && ContainsName(headers, "Connection");
+
+    private static bool ContainsName(Dictionary<string, string> headers, string name) =>
+        headers.Keys.Any(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+
+    private static void SetHeader(HttpRequestMessage request, string name, string value)
+    {
+        // The body decides Content-Length, as in Pluto; a different value would make the send fail.
+        if (string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)) return;
+        if (TryReplace(request.Headers, name, value)) return;
+
+        // Content-Type and friends live on the content (an empty one when there is no body).
+        request.Content ??= new ByteArrayContent([]);
+        if (TryReplace(request.Content.Headers, name, value)) return;
+        throw new ArgumentException($"invalid header name '{name}'");
+    }
+
+    /// <summary>Replaces a header; false when the name is invalid or belongs to the other collection.</summary>
+    private static bool TryReplace(HttpHeaders headers, string name, string value)
+    {
+        try
+        {
+            headers.Remove(name);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+        {
+            return false;
+        }
+        return headers.TryAddWithoutValidation(name, value);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using HttpResult = (byte[] Body, int Status, System.Collections.Generic.Dictionary<string, string> Headers, string StatusText);
+
+namespace LuaToolkit.Http;
+
+/// <summary>
+/// Reads a response completely: the body to its end (Content-Length, chunked or connection close; none for
+/// HEAD), decoded by Content-Encoding; header names re-cased Title-Case with repeated fields joined by
+/// <c>", "</c> in a case-insensitive dictionary; the reason phrase as sent (<c>""</c> when there is none).
+/// </summary>
+internal static class HttpResponseReader
+{
+    private const int MaxPreallocation = 64 << 20;
+
+    public static async Task<HttpResult> ReadAsync(HttpResponseMessage response, CancellationToken token)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        AddHeaders(headers, response.Headers.NonValidated);
+        AddHeaders(headers, response.Content.Headers.NonValidated);
+
+        byte[] body = await ReadBodyAsync(response.Content, token).ConfigureAwait(false);
+        headers.TryGetValue("Content-Encoding", out string? encoding);
+        if (ContentDecoder.Plan(encoding) is { } codings)
+        {
+            body = ContentDecoder.Decode(body, codings);
+            headers.Remove("Content-Encoding");
+            headers.Remove("Content-Length");   // it counted the encoded bytes
+        }
+        return (body, (int)response.StatusCode, headers, ReasonPhrase(response));
+    }
+
+    /// <summary><c>content-type</c> → <c>Content-Type</c>: each dash-separated part capitalised, the rest lower case.</summary>
+    public static string TitleCase(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        bool start = true;
+        foreach (char c in name)
+        {
+            sb.Append(start ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c));
+            start = c == '-';
+        }
+        return sb.ToString();
+    }
+
+    private static void AddHeaders(Dictionary<string, string> into, HttpHeadersNonValidated headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            string key = TitleCase(name);
+            string joined = string.Join(", ", values);
+            into[key] = into.TryGetValue(key, out string? existing) ? existing + ", " + joined : joined;
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken token)
+    {
+        long? length = content.Headers.ContentLength;
+        using var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        // Trust the announced length only so far: a server can announce more than it sends.
+        using var buffer = length is > 0 ? new MemoryStream((int)Math.Min(length.Value, MaxPreallocation)) : new MemoryStream();
+        await stream.CopyToAsync(buffer, 81920, token).ConfigureAwait(false);
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The reason phrase the server sent. <see cref="HttpResponseMessage.ReasonPhrase"/> substitutes the
+    /// standard phrase when none was sent; the field it reads is <c>null</c> exactly then.
+    /// </summary>
+    private static string ReasonPhrase(HttpResponseMessage response)
+    {
+        try
+        {
+            return SentReasonPhrase(response) ?? "";
+        }
+        catch (MissingFieldException)
+        {
+            return response.ReasonPhrase ?? "";
+        }
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_reasonPhrase")]
+    private static extern ref string? SentReasonPhrase(HttpResponseMessage response);
+}

@@ -1,0 +1,35 @@
+using LuaToolkit;
+
+namespace LuaToolkit.Http;
+
+/// <summary>
+/// The options table of <c>http.request</c>. Keys are the snake_case of the property names; an unknown key
+/// warns <c>unrecognized http request option: KEY</c> and the request still runs.
+/// </summary>
+[LuaOptions]
+public sealed class RequestOptions
+{
+    /// <summary>The URL, read only by the <c>request(opts)</c> form; <c>request(url, opts)</c> ignores it.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The request method, sent as given. A body turns <c>GET</c> into <c>POST</c>.</summary>
+    public string Method { get; set; } = "GET";
+
+    /// <summary>Headers that replace the defaults of the same name (case-insensitively), else are added.</summary>
+    public Dictionary<string, string>? Headers { get; set; }
+
+    /// <summary>The request body, sent byte for byte with its Content-Length.</summary>
+    public byte[]? Body { get; set; }
+
+    /// <summary>On a new connection, try IPv6 addresses before IPv4 ones.</summary>
+    public bool PreferIpv6 { get; set; }
+
+    /// <summary>Never take a pooled connection: open a new one (closed after this request).</summary>
+    public bool DontReuse { get; set; }
+
+    /// <summary>A connection opened for this request is closed after it (a pooled one it takes stays pooled).</summary>
+    public bool DontMakeReusable { get; set; }
+
+    /// <summary>Seconds the whole request (connect, send, headers and body) may take; <c>math.huge</c> for no limit.</summary>
+    public double Timeout { get; set; } = 30;
+}

@@ -1,0 +1,26 @@
+namespace LuaToolkit.Http;
+
+/// <summary>
+/// One request in flight, as seen by the connections. The module sets <see cref="Current"/> before handing
+/// the request to the handler; the execution context flows into the handler's writes, so the connection
+/// the request is written to learns which request it serves (see <see cref="TrackedStream"/>).
+/// </summary>
+internal sealed class RequestScope
+{
+    private static readonly AsyncLocal<RequestScope?> CurrentScope = new();
+
+    public static RequestScope? Current
+    {
+        get => CurrentScope.Value;
+        set => CurrentScope.Value = value;
+    }
+
+    /// <summary>The connection this request was last written to.</summary>
+    public TrackedStream? Connection { get; set; }
+
+    /// <summary>Whether that connection served no request before this one (it was opened for it).</summary>
+    public bool ConnectionWasNew { get; set; }
+
+    /// <summary>The request is over (response read and disposed): its connection is idle again.</summary>
+    public void Release() => Connection?.Release(this);
+}

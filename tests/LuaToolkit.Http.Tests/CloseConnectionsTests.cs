@@ -1,0 +1,161 @@
+using Microsoft.AspNetCore.Http;
+
+namespace LuaToolkit.Http.Tests;
+
+/// <summary><c>http.closeconnections</c> and closing the state, observed at the server.</summary>
+public sealed class CloseConnectionsTests : IAsyncLifetime
+{
+    private TestHttpServer _server = null!;
+    private readonly LuaHttp _lua = new();
+
+    public async Task InitializeAsync() => _server = await TestHttpServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        _lua.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    // Resumes every suspended coroutine of `cos` until all are dead; returns each one's last resume results.
+    private const string RunAll = """
+        local function runall(cos)
+          local last = {}
+          repeat
+            local alive = false
+            for i, co in ipairs(cos) do
+              if coroutine.status(co) == 'suspended' then
+                last[i] = table.pack(coroutine.resume(co))
+                assert(last[i][1], last[i][2])
+                alive = true
+              end
+            end
+          until not alive
+          return last
+        end
+        """;
+
+    [Fact]
+    public void OutsideACoroutineRaises()
+    {
+        string message = _lua.Error("http.closeconnections()");
+        Assert.EndsWith("http.closeconnections must be called inside a coroutine", message);
+    }
+
+    [Fact]
+    public void InsideAWrappedCoroutineAcrossACBoundaryRaises()
+    {
+        // pcall is yieldable in 5.4, but a coroutine resumed from a C function (here, table.sort's
+        // comparator) is not: the check is lua_isyieldable, as in Pluto.
+        string message = _lua.Error("""
+            local co = coroutine.wrap(function()
+              table.sort({ 2, 1 }, function(a, b) http.closeconnections() return a < b end)
+            end)
+            co()
+            """);
+        Assert.EndsWith("http.closeconnections must be called inside a coroutine", message);
+    }
+
+    [Fact]
+    public async Task ClosesIdleConnectionsAndLaterRequestsPoolAgain()
+    {
+        var r = _lua.Run(RunAll + "\n" + """
+            http.request(base)
+            local before = http.hasconnection(base)
+            local last = runall({ coroutine.create(function() return http.closeconnections() end) })
+            local after = http.hasconnection(base)
+            local body = http.request(base)
+            return before, last[1].n, after, body, http.hasconnection(base)
+            """, _server.BaseUrl);
+        Assert.Equal([true, 1L, false, "hello", true], r);   // closeconnections returned nothing
+        Assert.Equal(2, _server.Accepted);
+        Assert.True(await _server.WaitUntilAsync(s => s.Closed == 1));
+    }
+
+    [Fact]
+    public async Task RequestInFlightCompletesAndItsConnectionIsNotPooled()
+    {
+        // The slow request answers only once the server has seen the idle connection closed, so it
+        // completing with "idle-closed" proves closeconnections closed the idle one while it was in flight.
+        _server.Map("/slow", async ctx =>
+        {
+            bool closed = await _server.WaitUntilAsync(s => s.Closed >= 1);
+            await ctx.Response.WriteAsync(closed ? "idle-closed" : "idle-still-open");
+        });
+        var r = _lua.Run(RunAll + "\n" + """
+            local slow = coroutine.create(function() return http.request(base .. '/slow') end)
+            assert(coroutine.resume(slow))               -- in flight on connection 1
+            http.request(base)                           -- connection 2, idle afterwards
+            local closer = coroutine.create(function() return http.closeconnections() end)
+            assert(coroutine.resume(closer))
+            local waiting = coroutine.status(closer)     -- still waiting for the slow request
+            local during = http.hasconnection(base)
+            local last = runall({ slow, closer })
+            return waiting, during, last[1][2], last[1][3], last[2].n, http.hasconnection(base)
+            """, _server.BaseUrl);
+        Assert.Equal(["suspended", false, "idle-closed", 200L, 1L, false], r);
+        Assert.Equal(2, _server.Accepted);
+        Assert.True(await _server.WaitUntilAsync(s => s.Closed == 2));
+
+        r = _lua.Run("local b = http.request(base) return b, http.hasconnection(base)", _server.BaseUrl);
+        Assert.Equal(["hello", true], r);
+        Assert.Equal(3, _server.Accepted);
+    }
+
+    [Fact]
+    public void RequestsStartedWhileClosingStillWork()
+    {
+        _server.Map("/slow", async ctx =>
+        {
+            await Task.Delay(200);
+            await ctx.Response.WriteAsync("slow");
+        });
+        var r = _lua.Run(RunAll + "\n" + """
+            local slow = coroutine.create(function() return http.request(base .. '/slow') end)
+            assert(coroutine.resume(slow))
+            local closer = coroutine.create(function() return http.closeconnections() end)
+            assert(coroutine.resume(closer))
+            local body = http.request(base)              -- a new request while closeconnections waits
+            local last = runall({ slow, closer })
+            return body, last[1][2], coroutine.status(closer)
+            """, _server.BaseUrl);
+        Assert.Equal(["hello", "slow", "dead"], r);
+    }
+
+    [Fact]
+    public void WithNothingOpenReturnsAtOnce()
+    {
+        var r = _lua.Run("""
+            local co = coroutine.create(function() http.closeconnections() return 'done' end)
+            local ok, value = coroutine.resume(co)
+            return ok, value, coroutine.status(co)
+            """);
+        Assert.Equal([true, "done", "dead"], r);
+    }
+
+    [Fact]
+    public async Task ClosingTheStateClosesConnectionsAndCancelsRequestsInFlight()
+    {
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Map("/hold", async ctx =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                aborted.TrySetResult();
+            }
+        });
+        var lua = new LuaHttp();
+        lua.Run("""
+            held = coroutine.create(function() return http.request(base .. '/hold') end)
+            assert(coroutine.resume(held))                -- connection 1, in flight
+            http.request(base)                            -- connection 2, idle afterwards
+            """, _server.BaseUrl);
+        Assert.True(await _server.WaitUntilAsync(s => s.Accepted == 2), $"accepted {_server.Accepted}");
+        lua.Dispose();
+        Assert.True(await _server.WaitUntilAsync(s => s.Closed == 2), $"closed {_server.Closed}, accepted {_server.Accepted}");
+        Assert.Same(aborted.Task, await Task.WhenAny(aborted.Task, Task.Delay(5000)));
+    }
+}
