@@ -1,19 +1,9 @@
+using LuaToolkit.Http.Tests.Infrastructure;
 namespace LuaToolkit.Http.Tests;
 
 /// <summary>Bodies cross between Lua and the wire byte for byte, both ways, small and large.</summary>
-public sealed class BodyTests : IAsyncLifetime
+public sealed class BodyTests : ServerTest
 {
-    private TestHttpServer _server = null!;
-    private readonly LuaHttp _lua = new();
-
-    public async Task InitializeAsync() => _server = await TestHttpServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        _lua.Dispose();
-        await _server.DisposeAsync();
-    }
-
     private const string AllBytes = """
         local t = {}
         for i = 0, 255 do t[#t + 1] = string.char(i) end

@@ -1,21 +1,11 @@
+using LuaToolkit.Http.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
 namespace LuaToolkit.Http.Tests;
 
 /// <summary><c>http.closeconnections</c> and closing the state, observed at the server.</summary>
-public sealed class CloseConnectionsTests : IAsyncLifetime
+public sealed class CloseConnectionsTests : ServerTest
 {
-    private TestHttpServer _server = null!;
-    private readonly LuaHttp _lua = new();
-
-    public async Task InitializeAsync() => _server = await TestHttpServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        _lua.Dispose();
-        await _server.DisposeAsync();
-    }
-
     // Resumes every suspended coroutine of `cos` until all are dead; returns each one's last resume results.
     private const string RunAll = """
         local function runall(cos)

@@ -1,19 +1,9 @@
+using LuaToolkit.Http.Tests.Infrastructure;
 namespace LuaToolkit.Http.Tests;
 
 /// <summary>Keep-alive, dont_reuse, dont_make_reusable and hasconnection, counted at the server.</summary>
-public sealed class ConnectionTests : IAsyncLifetime
+public sealed class ConnectionTests : ServerTest
 {
-    private TestHttpServer _server = null!;
-    private readonly LuaHttp _lua = new();
-
-    public async Task InitializeAsync() => _server = await TestHttpServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        _lua.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public void SequentialRequestsReuseOneConnection()
     {

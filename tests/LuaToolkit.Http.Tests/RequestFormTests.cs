@@ -1,19 +1,9 @@
+using LuaToolkit.Http.Tests.Infrastructure;
 namespace LuaToolkit.Http.Tests;
 
 /// <summary>The call forms of <c>http.request</c>, the module's names, option handling and argument errors.</summary>
-public sealed class RequestFormTests : IAsyncLifetime
+public sealed class RequestFormTests : ServerTest
 {
-    private TestHttpServer _server = null!;
-    private readonly LuaHttp _lua = new();
-
-    public async Task InitializeAsync() => _server = await TestHttpServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        _lua.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public void UrlFormReturnsBodyStatusHeadersAndStatusText()
     {

@@ -1,19 +1,9 @@
+using LuaToolkit.Http.Tests.Infrastructure;
 namespace LuaToolkit.Http.Tests;
 
 /// <summary>What goes out on the wire: method, body and Content-Length, default and user headers.</summary>
-public sealed class RequestSemanticsTests : IAsyncLifetime
+public sealed class RequestSemanticsTests : ServerTest
 {
-    private TestHttpServer _server = null!;
-    private readonly LuaHttp _lua = new();
-
-    public async Task InitializeAsync() => _server = await TestHttpServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        _lua.Dispose();
-        await _server.DisposeAsync();
-    }
-
     private RequestInfo Inspect(string options) =>
         RequestInfo.Parse(_lua.Run($"return http.request(base .. '/inspect', {options})", _server.BaseUrl)[0]);
 

@@ -1,21 +1,11 @@
+using LuaToolkit.Http.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
 namespace LuaToolkit.Http.Tests;
 
 /// <summary>What comes back: header names and lookups, status and status text, compression, redirects.</summary>
-public sealed class ResponseTests : IAsyncLifetime
+public sealed class ResponseTests : ServerTest
 {
-    private TestHttpServer _server = null!;
-    private readonly LuaHttp _lua = new();
-
-    public async Task InitializeAsync() => _server = await TestHttpServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        _lua.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public void HeaderNamesAreTitleCaseAndLookupsIgnoreCase()
     {
