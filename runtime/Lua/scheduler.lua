@@ -62,15 +62,19 @@ function scheduler:remove(needle)
 end
 
 -- Sleeps until pending work completes when nothing else can make progress.
+-- Nothing suspended (the last ones just finished): no sleep, the next round ends the run.
 local function wait(self, epoch)
-  local all_blocked = true
+  local suspended, all_blocked = false, true
   for _, coro in pairs(self.coros) do
-    if status(coro) == "suspended" and not driver.blocked(coro) then
-      all_blocked = false
-      break
+    if status(coro) == "suspended" then
+      suspended = true
+      if not driver.blocked(coro) then
+        all_blocked = false
+        break
+      end
     end
   end
-  driver.sleep(epoch, all_blocked and 250 or 1)
+  if suspended then driver.sleep(epoch, all_blocked and 250 or 1) end
 end
 
 function scheduler:run()

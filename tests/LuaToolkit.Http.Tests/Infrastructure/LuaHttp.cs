@@ -12,6 +12,7 @@ public sealed class LuaHttp : IDisposable
     {
         Module = module;
         Host.AddModule(HttpModule.LuaBinding, Module);
+        Host.AddScheduler();
         Host.Warning += w =>
         {
             lock (Warnings) Warnings.Add(w);
