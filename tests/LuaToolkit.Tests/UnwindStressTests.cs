@@ -5,6 +5,7 @@ namespace LuaToolkit.Tests;
 /// abort the process at the next GC (interop-rules.md). Here 100,000 erroring calls and 100,000 yielding
 /// calls run while another thread allocates and forces collections; the run must finish in time.
 /// </summary>
+[Collection(nameof(UnwindStressTests))]
 public sealed class UnwindStressTests
 {
     private const int Calls = 100_000;
@@ -73,3 +74,8 @@ public sealed class UnwindStressTests
         Assert.True(Interlocked.Read(ref collections) > 10, "the GC thread did not run alongside");
     }
 }
+
+/// <summary>The stress test forces collections non-stop: it runs alone, so timing-sensitive tests elsewhere
+/// are not starved by it.</summary>
+[CollectionDefinition(nameof(UnwindStressTests), DisableParallelization = true)]
+public sealed class UnwindStressCollection;
