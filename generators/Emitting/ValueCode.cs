@@ -10,6 +10,12 @@ internal static class ValueCode
     {
         ValueKind.ByteArray => "Bytes",
         ValueKind.ByteMemory => "Memory",
+        ValueKind.SByte => "Integer<sbyte>",
+        ValueKind.Byte => "Integer<byte>",
+        ValueKind.Int16 => "Integer<short>",
+        ValueKind.UInt16 => "Integer<ushort>",
+        ValueKind.Int32 => "Integer<int>",
+        ValueKind.UInt32 => "Integer<uint>",
         _ => kind.ToString(),
     };
 

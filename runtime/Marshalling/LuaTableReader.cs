@@ -69,32 +69,17 @@ public static unsafe class LuaTableReader
     public static string? Bytes(nint L, int idx, out byte[] value) =>
         LuaArg.Bytes(L, idx, out value) ? null : $"string expected, got {LuaTypeNames.Of(L, idx)}";
 
+    public static string? Integer<T>(nint L, int idx, out T value) where T : struct, System.Numerics.IBinaryInteger<T> =>
+        LuaArg.Integer(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
+
     public static string? Int64(nint L, int idx, out long value) =>
         LuaArg.Int64(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
-
-    public static string? Int32(nint L, int idx, out int value) =>
-        LuaArg.Int32(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
 
     public static string? Double(nint L, int idx, out double value) =>
         LuaArg.Double(L, idx, out value) ? null : $"number expected, got {LuaTypeNames.Of(L, idx)}";
 
     public static string? Boolean(nint L, int idx, out bool value) =>
         LuaArg.Boolean(L, idx, out value) ? null : $"boolean expected, got {LuaTypeNames.Of(L, idx)}";
-
-    public static string? SByte(nint L, int idx, out sbyte value) =>
-        LuaArg.SByte(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
-
-    public static string? Byte(nint L, int idx, out byte value) =>
-        LuaArg.Byte(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
-
-    public static string? Int16(nint L, int idx, out short value) =>
-        LuaArg.Int16(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
-
-    public static string? UInt16(nint L, int idx, out ushort value) =>
-        LuaArg.UInt16(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
-
-    public static string? UInt32(nint L, int idx, out uint value) =>
-        LuaArg.UInt32(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
 
     public static string? UInt64(nint L, int idx, out ulong value) =>
         LuaArg.UInt64(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);

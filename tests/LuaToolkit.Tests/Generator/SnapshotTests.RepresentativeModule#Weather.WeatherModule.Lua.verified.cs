@@ -69,7 +69,7 @@ unsafe partial class WeatherModule
         int? p_days = default;
         if (!LuaArg.IsAbsent(L, 2))
         {
-            if (!LuaArg.Int32(L, 2, out var v_days)) return LuaArgError.Integer(L, 2, "range");
+            if (!LuaArg.Integer<int>(L, 2, out var v_days)) return LuaArgError.Integer(L, 2, "range");
             p_days = v_days;
         }
         return __Lua_range_0_push(L, LuaModuleInstance.Get<global::Weather.WeatherModule>(L).Range(p_city, p_days));

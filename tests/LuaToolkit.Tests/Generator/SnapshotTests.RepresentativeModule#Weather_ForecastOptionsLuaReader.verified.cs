@@ -30,7 +30,7 @@ internal static unsafe class Weather_ForecastOptionsLuaReader
             }
             else if (key.SequenceEqual("days"u8))
             {
-                error = LuaTableReader.Int32(L, -1, out var v_Days);
+                error = LuaTableReader.Integer<int>(L, -1, out var v_Days);
                 if (error is null) value.Days = v_Days;
                 else error = "field 'days': " + error;
             }
