@@ -10,6 +10,16 @@ public static partial class BenchModule
 
     /// <summary>Three arguments, one of them a string.</summary>
     [LuaFunction] public static long Mix(long a, string s, double d) => a + s.Length + (long)d;
+
+    /// <summary>Async, but completes synchronously: the glue can return the result without yielding.</summary>
+    [LuaFunction] public static ValueTask<long> AddNow(long a, long b) => ValueTask.FromResult(a + b);
+
+    /// <summary>Async, completes later on the thread pool: every call yields the coroutine to the scheduler.</summary>
+    [LuaFunction] public static async Task<long> AddLater(long a, long b)
+    {
+        await Task.Yield();
+        return a + b;
+    }
 }
 
 /// <summary>The same functions as plain C# methods, for NLua's reflection-based binding.</summary>

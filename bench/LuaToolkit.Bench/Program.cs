@@ -6,9 +6,11 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using LuaToolkit.Bench;
 
 string which = args.Length > 0 ? args[0] : "";
-if (which != "calls")
+if (which == "generator")
+    return GeneratorCost.Run();
+if (which != "calls" && which != "async")
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/LuaToolkit.Bench -- calls [BenchmarkDotNet args]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/LuaToolkit.Bench -- calls|async|generator [BenchmarkDotNet args]");
     return 2;
 }
 
@@ -25,11 +27,57 @@ var config = DefaultConfig.Instance
     .AddJob(job)
     .WithOptions(ConfigOptions.DisableOptimizationsValidator | ConfigOptions.JoinSummary);
 
+if (which == "async")
+    return Report.Print(BenchmarkRunner.Run<AsyncOverhead>(config, args[1..]), "Async call overhead (from a coroutine under the scheduler)",
+    [
+        ("async add_now / sync add", "Async_AddNow", "Sync_Add"),
+        ("async add_later / sync add", "Async_AddLater", "Sync_Add"),
+        ("async add_later / async add_now", "Async_AddLater", "Async_AddNow"),
+    ]);
+
 Summary summary = BenchmarkRunner.Run<CallOverhead>(config, args[1..]);
 return Report.Print(summary);
 
 static class Report
 {
+    /// <summary>Generic report: ns and bytes per call for every benchmark, then the given ratios.</summary>
+    public static int Print(Summary summary, string title, (string Label, string Num, string Den)[] ratios)
+    {
+        var ns = new Dictionary<string, double>();
+        var bytes = new Dictionary<string, long?>();
+        var failed = new List<string>();
+        foreach (BenchmarkReport r in summary.Reports)
+        {
+            string name = r.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+            if (!r.Success || r.ResultStatistics is null) { failed.Add(name); continue; }
+            ns[name] = r.ResultStatistics.Median;
+            bytes[name] = r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase);
+        }
+        foreach (var c in summary.BenchmarksCases)
+            if (!summary.Reports.Any(r => r.BenchmarkCase == c)) failed.Add(c.Descriptor.WorkloadMethod.Name);
+
+        Console.WriteLine();
+        Console.WriteLine($"{title}, median ns per call (bytes allocated per call):");
+        foreach (var (name, v) in ns)
+            Console.WriteLine($"  {name,-18} {v,9:F1} ns  {bytes[name]?.ToString() ?? "?",5} B");
+        Console.WriteLine();
+        Console.WriteLine("Ratios:");
+        foreach (var (label, num, den) in ratios)
+        {
+            if (ns.TryGetValue(num, out double a) && ns.TryGetValue(den, out double d) && d > 0)
+                Console.WriteLine($"  {label,-38} {a / d,8:F2}x");
+            else
+                Console.WriteLine($"  {label,-38}      n/a");
+        }
+        if (failed.Count > 0 || summary.HasCriticalValidationErrors)
+        {
+            Console.Error.WriteLine($"FAILED benchmarks: {string.Join(", ", failed.Distinct())}"
+                + (summary.HasCriticalValidationErrors ? " (critical validation errors)" : ""));
+            return 1;
+        }
+        return 0;
+    }
+
     public static int Print(Summary summary)
     {
         var ns = new Dictionary<string, double>();

@@ -10,7 +10,16 @@ namespace LuaToolkit.Tests.Generator;
 /// </summary>
 internal static class Snapshot
 {
+    /// <summary>Fails the test on a mismatch (after writing the received file).</summary>
     public static void Match(string actual, string target, string type,
+        [CallerMemberName] string method = "", [CallerFilePath] string file = "")
+    {
+        if (Compare(actual, target, type, method, file) is { } failure) Assert.Fail(failure);
+    }
+
+    /// <summary>Null when <paramref name="actual"/> matches its verified file; else writes the received file
+    /// and says where, so a test with several targets can write them all before failing.</summary>
+    public static string? Compare(string actual, string target, string type,
         [CallerMemberName] string method = "", [CallerFilePath] string file = "")
     {
         string dir = Path.GetDirectoryName(file)!;
@@ -22,15 +31,15 @@ internal static class Snapshot
         if (File.Exists(verified) && File.ReadAllText(verified).Replace("\r\n", "\n") == actual)
         {
             File.Delete(received);
-            return;
+            return null;
         }
         if (Environment.GetEnvironmentVariable("VERIFY_ACCEPT") == "1")
         {
             File.WriteAllText(verified, actual);
             File.Delete(received);
-            return;
+            return null;
         }
         File.WriteAllText(received, actual);
-        Assert.Fail($"Snapshot mismatch: compare {received} with {verified}; set VERIFY_ACCEPT=1 to accept.");
+        return $"Snapshot mismatch: compare {received} with {verified}; set VERIFY_ACCEPT=1 to accept.";
     }
 }
