@@ -64,7 +64,7 @@ public sealed class CliTests : ServerTest, IDisposable
     }
 
     [Fact]
-    public void PooledConnectionsDoNotHoldTheProcessAtExit()
+    public async Task PooledConnectionsDoNotHoldTheProcessAtExit()
     {
         string path = Script("pooled.lua", """
             local http = require "pluto:http"
@@ -75,6 +75,6 @@ public sealed class CliTests : ServerTest, IDisposable
         Assert.Equal(0, r.Exit);
         Assert.Equal("200\ttrue\n", r.Out);
         Assert.True(r.Took < TimeSpan.FromSeconds(15), $"exit took {r.Took}");
-        Assert.True(_server.WaitUntilAsync(s => s.Open == 0).Result, "the connection stayed open after exit");
+        Assert.True(await _server.WaitUntilAsync(s => s.Open == 0), "the connection stayed open after exit");
     }
 }
