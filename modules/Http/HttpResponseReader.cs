@@ -13,7 +13,8 @@ namespace LuaToolkit.Http;
 /// </summary>
 internal static class HttpResponseReader
 {
-    private const int MaxPreallocation = 64 << 20;
+    // Announced lengths up to this are allocated at once: uninitialized pages cost nothing until written.
+    private const int MaxPreallocation = 256 << 20;
 
     public static async Task<HttpResult> ReadAsync(HttpResponseMessage response, CancellationToken token)
     {
@@ -59,10 +60,31 @@ internal static class HttpResponseReader
     {
         long? length = content.Headers.ContentLength;
         using var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
-        // Trust the announced length only so far: a server can announce more than it sends.
-        using var buffer = length is > 0 ? new MemoryStream((int)Math.Min(length.Value, MaxPreallocation)) : new MemoryStream();
-        await stream.CopyToAsync(buffer, 81920, token).ConfigureAwait(false);
-        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+        if (length is not > 0)
+        {
+            using var unknown = new MemoryStream();
+            await stream.CopyToAsync(unknown, 81920, token).ConfigureAwait(false);
+            return unknown.ToArray();
+        }
+
+        // Read straight into one array of the announced size, so the body exists once in managed memory
+        // (then once more as the Lua string). The array grows as bytes arrive, never past what was announced,
+        // so a server that announces more than it sends cannot make us allocate it up front.
+        long expected = Math.Min(length.Value, Array.MaxLength);
+        var body = GC.AllocateUninitializedArray<byte>((int)Math.Min(expected, MaxPreallocation));
+        int filled = 0;
+        while (true)
+        {
+            if (filled == body.Length)
+            {
+                if (body.Length >= expected) break;
+                Array.Resize(ref body, (int)Math.Min(expected, 2L * body.Length));
+            }
+            int read = await stream.ReadAsync(body.AsMemory(filled), token).ConfigureAwait(false);
+            if (read == 0) break;
+            filled += read;
+        }
+        return filled == body.Length ? body : body[..filled];
     }
 
     /// <summary>
