@@ -40,8 +40,8 @@ return Report.Print(summary);
 
 static class Report
 {
-    /// <summary>Generic report: ns and bytes per call for every benchmark, then the given ratios.</summary>
-    public static int Print(Summary summary, string title, (string Label, string Num, string Den)[] ratios)
+    /// <summary>Median ns and bytes per operation of every benchmark that ran, and the names of those that failed.</summary>
+    private static (Dictionary<string, double> Ns, Dictionary<string, long?> Bytes, List<string> Failed) Collect(Summary summary)
     {
         var ns = new Dictionary<string, double>();
         var bytes = new Dictionary<string, long?>();
@@ -55,6 +55,13 @@ static class Report
         }
         foreach (var c in summary.BenchmarksCases)
             if (!summary.Reports.Any(r => r.BenchmarkCase == c)) failed.Add(c.Descriptor.WorkloadMethod.Name);
+        return (ns, bytes, failed);
+    }
+
+    /// <summary>Generic report: ns and bytes per call for every benchmark, then the given ratios.</summary>
+    public static int Print(Summary summary, string title, (string Label, string Num, string Den)[] ratios)
+    {
+        var (ns, bytes, failed) = Collect(summary);
 
         Console.WriteLine();
         Console.WriteLine($"{title}, median ns per call (bytes allocated per call):");
@@ -80,18 +87,7 @@ static class Report
 
     public static int Print(Summary summary)
     {
-        var ns = new Dictionary<string, double>();
-        var bytes = new Dictionary<string, long?>();
-        var failed = new List<string>();
-        foreach (BenchmarkReport r in summary.Reports)
-        {
-            string name = r.BenchmarkCase.Descriptor.WorkloadMethod.Name;
-            if (!r.Success || r.ResultStatistics is null) { failed.Add(name); continue; }
-            ns[name] = r.ResultStatistics.Median;
-            bytes[name] = r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase);
-        }
-        foreach (var c in summary.BenchmarksCases)
-            if (!summary.Reports.Any(r => r.BenchmarkCase == c)) failed.Add(c.Descriptor.WorkloadMethod.Name);
+        var (ns, bytes, failed) = Collect(summary);
 
         Console.WriteLine();
         Console.WriteLine("Call overhead, median ns per call (bytes allocated per call):");
