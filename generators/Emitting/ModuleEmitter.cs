@@ -91,6 +91,8 @@ internal static class ModuleEmitter
     private static void EmitDispatch(CodeWriter w, FunctionSpec function, string entry)
     {
         var categories = function.Overloads.Select(ModuleParser.Discriminant).ToList();
+        // nil / no value goes to the first overload whose argument 1 is optional, unless one takes none.
+        int nilTakesOptional = categories.Contains("none") ? -1 : FirstOptional(function);
         w.Open("switch (LuaNative.lua_type(L, 1))");
         for (int i = 0; i < categories.Count; i++)
         {
@@ -106,8 +108,7 @@ internal static class ModuleEmitter
                 case "table": cases.Add("LUA_TTABLE"); break;
                 case "none": cases.Add("LUA_TNONE"); cases.Add("LUA_TNIL"); break;
             }
-            bool firstOptional = function.Overloads[i].Parameters.FirstOrDefault(p => p.LuaIndex == 1)?.IsOptional == true;
-            if (firstOptional && !categories.Contains("none") && FirstOptional(function) == i)
+            if (i == nilTakesOptional)
             {
                 cases.Add("LUA_TNONE");
                 cases.Add("LUA_TNIL");

@@ -24,7 +24,7 @@ internal static class OptionsEmitter
         w.Line("/// <summary>Reads the options table at <paramref name=\"idx\"/>; returns null, or the reason for an argument error.</summary>");
         w.Open($"public static string? Read(nint L, int idx, string label, out {spec.FullTypeName} value)");
         w.Line($"value = new {spec.FullTypeName.TrimEnd('?')}();");
-        w.Line("if (!LuaArg.IsTable(L, idx)) return $\"table expected, got {LuaTypeNames.Of(L, idx)}\";");
+        w.Line("if (!LuaArg.IsTable(L, idx)) return LuaArgError.TypeReason(L, idx, \"table\");");
         w.Line("idx = LuaArg.Absolute(L, idx);");
         foreach (var o in spec.Options)
             if (o.Required) w.Line($"bool seen_{o.PropertyName} = false;");

@@ -11,7 +11,6 @@ internal static class TypeClassifier
     public const string OptionsAttribute = "LuaToolkit.LuaOptionsAttribute";
     public const string HostType = "LuaToolkit.LuaHost";
     public const string CallerType = "LuaToolkit.LuaCaller";
-    public const string ResultType = "LuaToolkit.LuaResult`1";
 
     public static readonly SymbolDisplayFormat FullyQualified =
         SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(

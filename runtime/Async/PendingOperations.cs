@@ -45,14 +45,6 @@ internal sealed class PendingOperations
 
     public void Forget(long handle) => _operations.Remove(handle);
 
-    /// <summary>True when any operation not yet collected has completed.</summary>
-    public bool AnyDone()
-    {
-        foreach (var op in _operations.Values)
-            if (op.Task.IsCompleted) return true;
-        return false;
-    }
-
     /// <summary>Sleeps until the epoch moves past <paramref name="seen"/> or the timeout passes.</summary>
     public bool WaitForCompletion(long seen, int timeoutMs)
     {

@@ -16,9 +16,14 @@ public static class LuaArgError
     public static string Format(int arg, string function, string reason) =>
         $"bad argument #{arg} to '{function}' ({reason})";
 
-    /// <summary><c>X expected, got Y</c> as <c>luaL_typeerror</c> says it.</summary>
+    /// <summary>A type error for argument <paramref name="arg"/>, as <c>luaL_typeerror</c> raises it.</summary>
     public static int Type(nint L, int arg, string function, string expected) =>
-        Raise(L, arg, function, $"{expected} expected, got {LuaTypeNames.Of(L, arg)}");
+        Raise(L, arg, function, TypeReason(L, arg, expected));
+
+    /// <summary><c>X expected, got Y</c>: the one wording of every type error, for arguments, table
+    /// elements and option fields alike.</summary>
+    public static string TypeReason(nint L, int idx, string expected) =>
+        $"{expected} expected, got {LuaTypeNames.Of(L, idx)}";
 
     /// <summary>The value at <paramref name="arg"/> failed an integer read: say why, as <c>luaL_checkinteger</c> would.</summary>
     public static int Integer(nint L, int arg, string function) =>
@@ -31,6 +36,6 @@ public static class LuaArgError
         lua_tointegerx(L, idx, &isInt);
         if (isInt != 0) return "value out of range";
         if (lua_isnumber(L, idx) != 0) return "number has no integer representation";
-        return $"number expected, got {LuaTypeNames.Of(L, idx)}";
+        return TypeReason(L, idx, "number");
     }
 }

@@ -13,7 +13,7 @@ public static unsafe class LuaTableReader
     public static string? StringMap(nint L, int idx, out Dictionary<string, string> map)
     {
         map = new Dictionary<string, string>();
-        if (lua_type(L, idx) != LUA_TTABLE) return $"table expected, got {LuaTypeNames.Of(L, idx)}";
+        if (lua_type(L, idx) != LUA_TTABLE) return LuaArgError.TypeReason(L, idx, "table");
         idx = LuaArg.Absolute(L, idx);
         lua_pushnil(L);
         while (lua_next(L, idx) != 0)
@@ -28,7 +28,7 @@ public static unsafe class LuaTableReader
             LuaArg.String(L, -2, out string key);
             if (!LuaArg.String(L, -1, out string value))
             {
-                string reason = $"field '{key}': string expected, got {LuaTypeNames.Of(L, -1)}";
+                string reason = $"field '{key}': {LuaArgError.TypeReason(L, -1, "string")}";
                 lua_pop(L, 2);
                 return reason;
             }
@@ -42,7 +42,7 @@ public static unsafe class LuaTableReader
     public static string? List<T>(nint L, int idx, delegate*<nint, int, out T, string?> read, out T[] list)
     {
         list = [];
-        if (lua_type(L, idx) != LUA_TTABLE) return $"table expected, got {LuaTypeNames.Of(L, idx)}";
+        if (lua_type(L, idx) != LUA_TTABLE) return LuaArgError.TypeReason(L, idx, "table");
         idx = LuaArg.Absolute(L, idx);
         int n = checked((int)lua_rawlen(L, idx));
         var items = n == 0 ? [] : new T[n];
@@ -64,10 +64,10 @@ public static unsafe class LuaTableReader
 
     // Element readers for lists and option fields: null on success, else the reason.
     public static string? String(nint L, int idx, out string value) =>
-        LuaArg.String(L, idx, out value) ? null : $"string expected, got {LuaTypeNames.Of(L, idx)}";
+        LuaArg.String(L, idx, out value) ? null : LuaArgError.TypeReason(L, idx, "string");
 
     public static string? Bytes(nint L, int idx, out byte[] value) =>
-        LuaArg.Bytes(L, idx, out value) ? null : $"string expected, got {LuaTypeNames.Of(L, idx)}";
+        LuaArg.Bytes(L, idx, out value) ? null : LuaArgError.TypeReason(L, idx, "string");
 
     public static string? Integer<T>(nint L, int idx, out T value) where T : struct, System.Numerics.IBinaryInteger<T> =>
         LuaArg.Integer(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
@@ -76,17 +76,17 @@ public static unsafe class LuaTableReader
         LuaArg.Int64(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
 
     public static string? Double(nint L, int idx, out double value) =>
-        LuaArg.Double(L, idx, out value) ? null : $"number expected, got {LuaTypeNames.Of(L, idx)}";
+        LuaArg.Double(L, idx, out value) ? null : LuaArgError.TypeReason(L, idx, "number");
 
     public static string? Boolean(nint L, int idx, out bool value) =>
-        LuaArg.Boolean(L, idx, out value) ? null : $"boolean expected, got {LuaTypeNames.Of(L, idx)}";
+        LuaArg.Boolean(L, idx, out value) ? null : LuaArgError.TypeReason(L, idx, "boolean");
 
     public static string? UInt64(nint L, int idx, out ulong value) =>
         LuaArg.UInt64(L, idx, out value) ? null : LuaArgError.IntegerReason(L, idx);
 
     public static string? Single(nint L, int idx, out float value) =>
-        LuaArg.Single(L, idx, out value) ? null : $"number expected, got {LuaTypeNames.Of(L, idx)}";
+        LuaArg.Single(L, idx, out value) ? null : LuaArgError.TypeReason(L, idx, "number");
 
     public static string? Memory(nint L, int idx, out ReadOnlyMemory<byte> value) =>
-        LuaArg.Memory(L, idx, out value) ? null : $"string expected, got {LuaTypeNames.Of(L, idx)}";
+        LuaArg.Memory(L, idx, out value) ? null : LuaArgError.TypeReason(L, idx, "string");
 }

@@ -13,7 +13,7 @@ internal static unsafe class Weather_ForecastOptionsLuaReader
     public static string? Read(nint L, int idx, string label, out global::Weather.ForecastOptions value)
     {
         value = new global::Weather.ForecastOptions();
-        if (!LuaArg.IsTable(L, idx)) return $"table expected, got {LuaTypeNames.Of(L, idx)}";
+        if (!LuaArg.IsTable(L, idx)) return LuaArgError.TypeReason(L, idx, "table");
         idx = LuaArg.Absolute(L, idx);
         bool seen_City = false;
         LuaNative.lua_pushnil(L);
