@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using LuaToolkit.Native;
 using static LuaToolkit.Native.LuaNative;
 
 namespace LuaToolkit;
@@ -61,15 +62,61 @@ public sealed unsafe partial class LuaHost
         lua_pushcclosure(L, &DriverEntryPoints.Forget, 0);
         lua_pushcclosure(L, &DriverEntryPoints.Epoch, 0);
         lua_pushcclosure(L, &DriverEntryPoints.Sleep, 0);
-        CallOrThrow(L, 7, 3, 0);
-        // stack: signal, tail, driver
+        CallOrThrow(L, 7, 4, 0);
+        // stack: signal, tail, wait, driver
         PushRegistry(L, RegisterKey);
         lua_rotate(L, -2, 1);
         PushNames(L, "toolkit.driver", []);
         CallOrThrow(L, 2, 0, 0);
+        SetRegistry(L, WaitKey);
         SetRegistry(L, TailKey);
         SetRegistry(L, SignalKey);
         lua_settop(L, 0);
+    }
+
+    private static LuaCallPath DefaultCallPath() =>
+        LuaShim.IsAvailable && !string.Equals(Environment.GetEnvironmentVariable("LUATOOLKIT_CALL_PATH"), "lua", StringComparison.OrdinalIgnoreCase)
+            ? LuaCallPath.NativeShim
+            : LuaCallPath.LuaTrampoline;
+
+    /// <summary>Pushes the module table: one shim closure per function, upvalues (instance, entry, wait).</summary>
+    private static void PushShimModule(nint L, LuaModuleBinding module, nint instanceHandle)
+    {
+        lua_createtable(L, 0, module.Functions.Length);
+        foreach (var f in module.Functions)
+        {
+            LuaPush.String(L, f.Name);
+            lua_pushlightuserdata(L, instanceHandle);
+            lua_pushlightuserdata(L, f.Entry);
+            PushRegistry(L, WaitKey);
+            lua_pushcclosure(L, LuaShim.Call, 3);
+            lua_rawset(L, -3);
+        }
+    }
+
+    /// <summary>Pushes the module table built by the module's Lua trampoline chunk.</summary>
+    private static void PushTrampolineModule(nint L, LuaModuleBinding module, nint instanceHandle, int top)
+    {
+        LoadOrThrow(L, LuaTrampolines.ModuleChunk(module), $"={module.Name} trampolines");
+        lua_pushlightuserdata(L, LuaSignal.Sentinel);
+        PushRegistry(L, SignalKey);
+        PushRegistry(L, TailKey);
+        lua_createtable(L, module.Functions.Length, 0);
+        for (int i = 0; i < module.Functions.Length; i++)
+        {
+            var entry = (delegate* unmanaged[Cdecl]<nint, int>)module.Functions[i].Entry;
+            if (instanceHandle != 0)
+            {
+                lua_pushlightuserdata(L, instanceHandle);
+                lua_pushcclosure(L, entry, 1);
+            }
+            else
+            {
+                lua_pushcclosure(L, entry, 0);
+            }
+            lua_rawseti(L, -2, i + 1);
+        }
+        CallOrThrow(L, 4, 1, top);
     }
 
     internal static string ReadResource(string name)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using LuaToolkit.Native;
 using static LuaToolkit.Native.LuaNative;
 
 namespace LuaToolkit;
@@ -20,6 +21,7 @@ public sealed unsafe partial class LuaHost : IDisposable
     private static nint MessageHandlerKey => Keys + 2;
     private static nint CaseInsensitiveKey => Keys + 3;
     private static nint RegisterKey => Keys + 4;
+    private static nint WaitKey => Keys + 5;
 
     private readonly CancellationTokenSource _cancellation = new();
     private readonly List<GCHandle> _instanceHandles = [];
@@ -29,8 +31,19 @@ public sealed unsafe partial class LuaHost : IDisposable
     private nint _state;
     private bool _warningsOn = true;
 
-    public LuaHost()
+    /// <summary>A host whose modules use <see cref="LuaCallPath.NativeShim"/> when the shim is available
+    /// (override with the environment variable <c>LUATOOLKIT_CALL_PATH=lua</c>), else Lua trampolines.</summary>
+    public LuaHost() : this(DefaultCallPath())
     {
+    }
+
+    /// <summary>A host whose modules use <paramref name="callPath"/>.</summary>
+    /// <exception cref="PlatformNotSupportedException">The native shim was asked for but is not available.</exception>
+    public LuaHost(LuaCallPath callPath)
+    {
+        if (callPath == LuaCallPath.NativeShim && !LuaShim.IsAvailable)
+            throw new PlatformNotSupportedException("the native call shim is not available: " + LuaShim.LoadError);
+        CallPath = callPath;
         _state = luaL_newstate();
         if (_state == 0) throw new OutOfMemoryException("luaL_newstate failed");
         luaL_openlibs(_state);
@@ -40,6 +53,9 @@ public sealed unsafe partial class LuaHost : IDisposable
         lua_setwarnf(_state, &OnWarning, GCHandle.ToIntPtr(_self));
         InstallRuntime();
     }
+
+    /// <summary>How Lua calls this host's module functions.</summary>
+    public LuaCallPath CallPath { get; }
 
     /// <summary>The main <c>lua_State*</c>.</summary>
     public nint State => _state != 0 ? _state : throw new ObjectDisposedException(nameof(LuaHost));
@@ -78,26 +94,8 @@ public sealed unsafe partial class LuaHost : IDisposable
 
         int top = lua_gettop(L);
         PushRegistry(L, RegisterKey);
-        LoadOrThrow(L, LuaTrampolines.ModuleChunk(module), $"={module.Name} trampolines");
-        lua_pushlightuserdata(L, LuaSignal.Sentinel);
-        PushRegistry(L, SignalKey);
-        PushRegistry(L, TailKey);
-        lua_createtable(L, module.Functions.Length, 0);
-        for (int i = 0; i < module.Functions.Length; i++)
-        {
-            var entry = (delegate* unmanaged[Cdecl]<nint, int>)module.Functions[i].Entry;
-            if (instanceHandle != 0)
-            {
-                lua_pushlightuserdata(L, instanceHandle);
-                lua_pushcclosure(L, entry, 1);
-            }
-            else
-            {
-                lua_pushcclosure(L, entry, 0);
-            }
-            lua_rawseti(L, -2, i + 1);
-        }
-        CallOrThrow(L, 4, 1, top);              // the module table
+        if (CallPath == LuaCallPath.NativeShim) PushShimModule(L, module, instanceHandle);
+        else PushTrampolineModule(L, module, instanceHandle, top);
         PushNames(L, module.Name, module.Aliases);
         CallOrThrow(L, 1 + 1 + module.Aliases.Length, 0, top);
         lua_settop(L, top);

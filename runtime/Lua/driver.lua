@@ -1,7 +1,8 @@
--- The coroutine driver. Generated trampolines call `signal` / `tail` when a managed entry point
+-- The coroutine driver. Lua trampolines call `signal` / `tail` when a managed entry point
 -- returns the sentinel: a string is raised as an error at the caller's level, an integer is a
 -- pending operation to wait for. Every step is a tail call, so `error(msg, 2)` names the script line
--- that called the module function.
+-- that called the module function. The native shim calls `wait` for a pending operation and handles
+-- a SIGNAL, message result itself.
 local SIGNAL, poll, block, collect, forget, epoch, sleep = ...
 local isyieldable, running, yield = coroutine.isyieldable, coroutine.running, coroutine.yield
 local mathtype, error, select, setmetatable = math.type, error, select, setmetatable
@@ -30,9 +31,14 @@ local function wait_in_coroutine(h)
   waiting[co] = nil
 end
 
-local function await(h)
+-- Waits for operation h (yielding inside a yieldable coroutine, blocking outside); returns its raw results.
+local function wait(h)
   if isyieldable() then wait_in_coroutine(h) else block(h) end
-  return tail(collect(h))
+  return collect(h)
+end
+
+local function await(h)
+  return tail(wait(h))
 end
 
 function signal(x)
@@ -60,4 +66,4 @@ driver.epoch = epoch
 --- Sleeps until the epoch moves past `seen`, or `ms` milliseconds pass (negative: no limit).
 driver.sleep = sleep
 
-return signal, tail, driver
+return signal, tail, wait, driver

@@ -48,7 +48,7 @@ public sealed class RequestFormTests : ServerTest
     [Fact]
     public void MissingArgumentRaisesStandardArgumentError()
     {
-        Assert.EndsWith("bad argument #1 to 'request' (string expected, got nil)", _lua.Error("http.request()"));
+        Assert.EndsWith("bad argument #1 to 'request' (string expected, got no value)", _lua.Error("http.request()"));
         Assert.EndsWith("bad argument #1 to 'request' (string expected, got nil)", _lua.Error("http.request(nil)"));
         Assert.EndsWith("bad argument #1 to 'request' (string expected, got boolean)", _lua.Error("http.request(true)"));
     }

@@ -3,11 +3,14 @@ using LuaToolkit.Tests.Modules;
 namespace LuaToolkit.Tests;
 
 /// <summary>Async functions: yield zero values inside coroutines, block outside, results as if synchronous.</summary>
-public sealed class CoroutineTests : IDisposable
+public abstract class CoroutineTests(LuaCallPath path) : IDisposable
 {
-    private readonly TestHost _t = new();
+    private readonly TestHost _t = new(path);
 
     public void Dispose() => _t.Dispose();
+
+    // Gates are process-wide; the classes for each call path run in parallel.
+    private string Gate(string test) => $"{test} on {path}";
 
     [Fact]
     public void BlocksOutsideACoroutine()
@@ -20,9 +23,9 @@ public sealed class CoroutineTests : IDisposable
     [Fact]
     public void YieldsZeroValuesAndYieldsAgainWhenResumedEarly()
     {
-        var gate = AsyncModule.Gate(nameof(YieldsZeroValuesAndYieldsAgainWhenResumedEarly));
+        var gate = AsyncModule.Gate(Gate(nameof(YieldsZeroValuesAndYieldsAgainWhenResumedEarly)));
         _t.Run($$"""
-            co = coroutine.create(function() return 'got', async.wait_gate('{{nameof(YieldsZeroValuesAndYieldsAgainWhenResumedEarly)}}') end)
+            co = coroutine.create(function() return 'got', async.wait_gate('{{Gate(nameof(YieldsZeroValuesAndYieldsAgainWhenResumedEarly))}}') end)
             first = table.pack(coroutine.resume(co))
             second = table.pack(coroutine.resume(co, 'ignored', 'values'))
             """);
@@ -110,9 +113,9 @@ public sealed class CoroutineTests : IDisposable
     [Fact]
     public void ClosingAWaitingCoroutineForgetsItsOperation()
     {
-        AsyncModule.Gate(nameof(ClosingAWaitingCoroutineForgetsItsOperation));
+        AsyncModule.Gate(Gate(nameof(ClosingAWaitingCoroutineForgetsItsOperation)));
         Assert.Equal(new object?[] { true, "dead" }, _t.Run($$"""
-            local co = coroutine.create(function() return async.wait_gate('{{nameof(ClosingAWaitingCoroutineForgetsItsOperation)}}') end)
+            local co = coroutine.create(function() return async.wait_gate('{{Gate(nameof(ClosingAWaitingCoroutineForgetsItsOperation))}}') end)
             coroutine.resume(co)
             return coroutine.close(co), coroutine.status(co)
             """));
@@ -132,3 +135,7 @@ public sealed class CoroutineTests : IDisposable
         await Task.Delay(10);
     }
 }
+
+public sealed class CoroutineTestsOnNativeShim() : CoroutineTests(LuaCallPath.NativeShim);
+
+public sealed class CoroutineTestsOnLuaTrampoline() : CoroutineTests(LuaCallPath.LuaTrampoline);

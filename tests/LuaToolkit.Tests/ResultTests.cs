@@ -1,9 +1,9 @@
 namespace LuaToolkit.Tests;
 
 /// <summary>Results, failures, exceptions, options tables, overloads, modules and require.</summary>
-public sealed class ResultTests : IDisposable
+public abstract class ResultTests(LuaCallPath path) : IDisposable
 {
-    private readonly TestHost _t = new();
+    private readonly TestHost _t = new(path);
 
     public void Dispose() => _t.Dispose();
 
@@ -118,3 +118,7 @@ public sealed class ResultTests : IDisposable
         Assert.Throws<LuaException>(() => _t.Lua.DoString("return +"));
     }
 }
+
+public sealed class ResultTestsOnNativeShim() : ResultTests(LuaCallPath.NativeShim);
+
+public sealed class ResultTestsOnLuaTrampoline() : ResultTests(LuaCallPath.LuaTrampoline);

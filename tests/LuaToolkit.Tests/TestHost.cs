@@ -5,9 +5,9 @@ namespace LuaToolkit.Tests;
 /// <summary>A host with the test modules registered and its warnings collected.</summary>
 internal sealed class TestHost : IDisposable
 {
-    public TestHost()
+    public TestHost(LuaCallPath path = LuaCallPath.NativeShim)
     {
-        Lua = new LuaHost();
+        Lua = new LuaHost(path);
         Lua.Warning += Warnings.Add;
         Lua.AddModule(KitchenSink.LuaBinding);
         Lua.AddModule(Counter.LuaBinding);

@@ -10,8 +10,10 @@ public sealed class UnwindStressTests
 {
     private const int Calls = 100_000;
 
-    [Fact]
-    public void ErrorsAndYieldsNeverUnwindManagedFramesUnderGcPressure()
+    [Theory]
+    [InlineData(LuaCallPath.NativeShim)]
+    [InlineData(LuaCallPath.LuaTrampoline)]
+    public void ErrorsAndYieldsNeverUnwindManagedFramesUnderGcPressure(LuaCallPath path)
     {
         using var stop = new CancellationTokenSource();
         long collections = 0;
@@ -36,7 +38,7 @@ public sealed class UnwindStressTests
         {
             try
             {
-                using var t = new TestHost();
+                using var t = new TestHost(path);
                 results = t.Run($$"""
                     local errors = 0
                     for i = 1, {{Calls}} do

@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+
+namespace LuaToolkit.Native;
+
+/// <summary>
+/// The native call shim (<c>Native/shim/luatk_shim.c</c>, compiled at build time): a C function that calls a
+/// managed entry point and, only after it has returned, raises its error or waits for its pending operation.
+/// Loaded once per process; <see cref="IsAvailable"/> is false when the library was not built or does not load,
+/// and hosts then use Lua trampolines.
+/// </summary>
+internal static unsafe class LuaShim
+{
+    private const int Abi = 1;
+
+    // Must match the order of `api` in luatk_shim.c.
+    private static readonly string[] LuaApi =
+    [
+        "lua_touserdata", "lua_gettop", "lua_settop", "lua_type", "lua_pushvalue", "lua_copy",
+        "lua_rotate", "lua_concat", "luaL_where", "lua_error", "lua_callk",
+    ];
+
+    /// <summary>The shim's <c>lua_CFunction</c>, or null when unavailable.</summary>
+    public static readonly delegate* unmanaged[Cdecl]<nint, int> Call = Load(out LoadError);
+
+    /// <summary>Why the shim is unavailable (null when it loaded).</summary>
+    public static readonly string? LoadError;
+
+    public static bool IsAvailable => Call != null;
+
+    private static delegate* unmanaged[Cdecl]<nint, int> Load(out string? error)
+    {
+        try
+        {
+            string file = OperatingSystem.IsMacOS() ? "libluatk_shim.dylib" : "libluatk_shim.so";
+            string? path = FindNextToAssembly(file);
+            if (path is null || !NativeLibrary.TryLoad(path, out nint shim))
+            {
+                error = $"{file} was not found next to {typeof(LuaShim).Assembly.GetName().Name}.dll";
+                return null;
+            }
+            nint lua = NativeLibrary.Load("lua54", typeof(LuaShim).Assembly, null);
+            nint* functions = stackalloc nint[LuaApi.Length + 1];
+            for (int i = 0; i < LuaApi.Length; i++) functions[i] = NativeLibrary.GetExport(lua, LuaApi[i]);
+            functions[LuaApi.Length] = LuaSignal.Sentinel;
+            var init = (delegate* unmanaged[Cdecl]<nint*, int, int>)NativeLibrary.GetExport(shim, "luatk_init");
+            int abi = init(functions, LuaApi.Length + 1);
+            if (abi != Abi)
+            {
+                error = $"{file} has ABI {abi}, expected {Abi}";
+                return null;
+            }
+            error = null;
+            return (delegate* unmanaged[Cdecl]<nint, int>)NativeLibrary.GetExport(shim, "luatk_call");
+        }
+        catch (Exception ex)
+        {
+            error = ex.Message;
+            return null;
+        }
+    }
+
+    private static string? FindNextToAssembly(string file)
+    {
+        foreach (string? dir in new[] { Path.GetDirectoryName(typeof(LuaShim).Assembly.Location), AppContext.BaseDirectory })
+        {
+            if (string.IsNullOrEmpty(dir)) continue;
+            string path = Path.Combine(dir, file);
+            if (File.Exists(path)) return path;
+        }
+        return null;
+    }
+}
