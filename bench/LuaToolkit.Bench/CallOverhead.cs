@@ -33,6 +33,7 @@ public class CallOverhead
         """;
 
     private LuaHost _host = null!;
+    private LuaHost _trampolineHost = null!;
     private NLua.Lua _nlua = null!;
     private KeraLuaState _kera = null!;
     // Rooted for the life of the state: Lua holds only the function pointer.
@@ -42,12 +43,10 @@ public class CallOverhead
     [GlobalSetup]
     public void Setup()
     {
-        _host = new LuaHost();
-        _host.AddModule(BenchModule.LuaBinding);
         // Every loop calls through a local (`local f = m.add`, `local f = math.max`, ...), so all
         // variants pay the same lookup cost and the figure is the call itself.
-        _host.DoString("m = require 'benchmod'");
-        _host.DoString(Loops.Replace("ADD", "m.add").Replace("MIX", "m.mix"));
+        _host = NewHost(LuaCallPath.NativeShim);
+        _trampolineHost = NewHost(LuaCallPath.LuaTrampoline);
 
         _nlua = new NLua.Lua();
         _nlua.RegisterFunction("add", typeof(NLuaTarget).GetMethod(nameof(NLuaTarget.Add)));
@@ -62,14 +61,24 @@ public class CallOverhead
         if (_kera.DoString(Loops.Replace("ADD", "add").Replace("MIX", "mix"))) throw new InvalidOperationException(_kera.ToString(-1));
 
         // One pass of every benchmark before measuring: a wrong answer fails the run here.
-        Generated_Add(); NativeC_MathMax(); LuaFunction_Add(); NLua_Add(); KeraLua_Add();
-        Generated_Mix(); LuaFunction_Mix(); NLua_Mix(); KeraLua_Mix();
+        Generated_Add(); Trampoline_Add(); NativeC_MathMax(); LuaFunction_Add(); NLua_Add(); KeraLua_Add();
+        Generated_Mix(); Trampoline_Mix(); LuaFunction_Mix(); NLua_Mix(); KeraLua_Mix();
+    }
+
+    private static LuaHost NewHost(LuaCallPath path)
+    {
+        var host = new LuaHost(path);
+        host.AddModule(BenchModule.LuaBinding);
+        host.DoString("m = require 'benchmod'");
+        host.DoString(Loops.Replace("ADD", "m.add").Replace("MIX", "m.mix"));
+        return host;
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _host.Dispose();
+        _trampolineHost.Dispose();
         _nlua.Dispose();
         _kera.Dispose();
     }
@@ -78,6 +87,9 @@ public class CallOverhead
 
     [Benchmark(OperationsPerInvoke = N, Description = "generated add")]
     public long Generated_Add() => Check(Host("loop_add"), AddSum);
+
+    [Benchmark(OperationsPerInvoke = N, Description = "generated add, Lua trampoline path")]
+    public long Trampoline_Add() => Check(Host("loop_add", _trampolineHost), AddSum);
 
     [Benchmark(OperationsPerInvoke = N, Baseline = true, Description = "native C math.max")]
     public long NativeC_MathMax() => Check(Host("loop_max"), MaxSum);
@@ -96,6 +108,9 @@ public class CallOverhead
     [Benchmark(OperationsPerInvoke = N, Description = "generated mix")]
     public long Generated_Mix() => Check(Host("loop_mix"), MixSum);
 
+    [Benchmark(OperationsPerInvoke = N, Description = "generated mix, Lua trampoline path")]
+    public long Trampoline_Mix() => Check(Host("loop_mix", _trampolineHost), MixSum);
+
     [Benchmark(OperationsPerInvoke = N, Description = "Lua function mix")]
     public long LuaFunction_Mix() => Check(Host("loop_lmix"), MixSum);
 
@@ -107,7 +122,8 @@ public class CallOverhead
 
     // ---- drivers: one tiny chunk per op, negligible against N calls ----
 
-    private object? Host(string loop) => _host.DoString($"return {loop}({N})") is [var r, ..] ? r : null;
+    private object? Host(string loop, LuaHost? host = null) =>
+        (host ?? _host).DoString($"return {loop}({N})") is [var r, ..] ? r : null;
 
     private object? NLuaRun(string loop) => _nlua.DoString($"return {loop}({N})") is [var r, ..] ? r : null;
 

@@ -97,10 +97,12 @@ static class Report
         Console.WriteLine();
         Console.WriteLine("Ratios:");
         Ratio("generated add / native C math.max", "Generated_Add", "NativeC_MathMax", "target <= 1.5", r => r <= 1.5);
+        Ratio("trampoline path add / native C math.max", "Trampoline_Add", "NativeC_MathMax", null, null);
         Ratio("generated add / Lua function add", "Generated_Add", "LuaFunction_Add", null, null);
         Ratio("NLua add / generated add", "NLua_Add", "Generated_Add", "target >= 30", r => r >= 30);
         Ratio("KeraLua delegate add / generated add", "KeraLua_Add", "Generated_Add", null, null);
         Ratio("generated mix / Lua function mix", "Generated_Mix", "LuaFunction_Mix", null, null);
+        Ratio("trampoline path mix / generated mix", "Trampoline_Mix", "Generated_Mix", null, null);
         Ratio("NLua mix / generated mix", "NLua_Mix", "Generated_Mix", "target >= 30", r => r >= 30);
         Ratio("KeraLua delegate mix / generated mix", "KeraLua_Mix", "Generated_Mix", null, null);
         if (bytes.TryGetValue("Generated_Add", out long? b) && b is not null)
