@@ -35,13 +35,16 @@ public sealed partial class HttpModule : IDisposable
 
     /// <summary><c>http.request(url [, opts])</c>: <c>opts.url</c> is ignored.</summary>
     [LuaFunction("request")]
+    public Task<LuaResult<HttpResult>> RequestAsync(LuaCaller caller, string url, RequestOptions? options = null, CancellationToken cancellation = default) =>
+        StartRequest(url, options ?? new RequestOptions(), caller.IsYieldable, cancellation);
+
     public Task<LuaResult<HttpResult>> RequestAsync(string url, RequestOptions? options = null, CancellationToken cancellation = default) =>
-        StartRequest(url, options ?? new RequestOptions(), cancellation);
+        StartRequest(url, options ?? new RequestOptions(), false, cancellation);
 
     /// <summary><c>http.request(opts)</c> with <c>opts.url</c>.</summary>
     [LuaFunction("request")]
-    public Task<LuaResult<HttpResult>> RequestAsync(RequestOptions options, CancellationToken cancellation = default) =>
-        StartRequest(options.Url ?? throw new ArgumentException("Table is missing 'url' option"), options, cancellation);
+    public Task<LuaResult<HttpResult>> RequestAsync(LuaCaller caller, RequestOptions options, CancellationToken cancellation = default) =>
+        StartRequest(options.Url ?? throw new ArgumentException("Table is missing 'url' option"), options, caller.IsYieldable, cancellation);
 
     /// <summary>
     /// <c>http.hasconnection(url)</c>: whether a keep-alive connection to the URL's scheme, host and port is
@@ -70,7 +73,7 @@ public sealed partial class HttpModule : IDisposable
         _pool.Dispose();
     }
 
-    private Task<LuaResult<HttpResult>> StartRequest(string url, RequestOptions options, CancellationToken cancellation)
+    private Task<LuaResult<HttpResult>> StartRequest(string url, RequestOptions options, bool inCoroutine, CancellationToken cancellation)
     {
         // Script mistakes raise before anything is sent; network outcomes come back as nil, reason, detail.
         HttpRequestBuilder.CheckUrl(url);
@@ -78,6 +81,7 @@ public sealed partial class HttpModule : IDisposable
         if (HttpRequestBuilder.TryParseUrl(url, out var uri) is { } failure)
             return Task.FromResult<LuaResult<HttpResult>>(failure);
         var request = HttpRequestBuilder.Build(uri, options);
+        if (inCoroutine) return Task.Run(() => SendAsync(request, options, cancellation));
         return SendAsync(request, options, cancellation);
     }
 

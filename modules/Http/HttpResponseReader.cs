@@ -1,7 +1,6 @@
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Text;
 using HttpResult = (byte[] Body, int Status, System.Collections.Generic.Dictionary<string, string> Headers, string StatusText);
 
 namespace LuaToolkit.Http;
@@ -36,14 +35,29 @@ internal static class HttpResponseReader
     /// <summary><c>content-type</c> → <c>Content-Type</c>: each dash-separated part capitalised, the rest lower case.</summary>
     public static string TitleCase(string name)
     {
-        var sb = new StringBuilder(name.Length);
+        // Most servers already send Title-Case names (and .NET hands out interned known names): no copy then.
+        if (IsTitleCase(name)) return name;
+        return string.Create(name.Length, name, static (span, name) =>
+        {
+            bool start = true;
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                span[i] = start ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
+                start = c == '-';
+            }
+        });
+    }
+
+    private static bool IsTitleCase(string name)
+    {
         bool start = true;
         foreach (char c in name)
         {
-            sb.Append(start ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c));
+            if (c != (start ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c))) return false;
             start = c == '-';
         }
-        return sb.ToString();
+        return true;
     }
 
     private static void AddHeaders(Dictionary<string, string> into, HttpHeadersNonValidated headers)
@@ -51,7 +65,7 @@ internal static class HttpResponseReader
         foreach (var (name, values) in headers)
         {
             string key = TitleCase(name);
-            string joined = string.Join(", ", values);
+            string joined = values.ToString();   // one value as is; several joined with ", "
             into[key] = into.TryGetValue(key, out string? existing) ? existing + ", " + joined : joined;
         }
     }

@@ -13,6 +13,8 @@ internal sealed class PendingOperations
     private long _nextHandle;
     private long _epoch;
 
+    private const int SpinsBeforeSleep = 35;
+
     public PendingOperations() => _onCompleted = OnCompleted;
 
     public int Count => _operations.Count;
@@ -49,6 +51,14 @@ internal sealed class PendingOperations
     public bool WaitForCompletion(long seen, int timeoutMs)
     {
         if (Epoch != seen) return true;
+        // Spin (and yield) briefly first, as Task.Wait does: a completion that is microseconds away
+        // is then seen without a sleep and wake-up of this thread.
+        var spinner = new SpinWait();
+        for (int i = 0; i < SpinsBeforeSleep; i++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            if (Epoch != seen) return true;
+        }
         long deadline = Environment.TickCount64 + timeoutMs;
         lock (_gate)
         {

@@ -61,42 +61,45 @@ function scheduler:remove(needle)
   end
 end
 
--- Sleeps until pending work completes when nothing else can make progress.
--- Nothing suspended (the last ones just finished): no sleep, the next round ends the run.
-local function wait(self, epoch)
-  local suspended, all_blocked = false, true
-  for _, coro in pairs(self.coros) do
-    if status(coro) == "suspended" then
-      suspended = true
-      if not driver.blocked(coro) then
-        all_blocked = false
-        break
+-- One round resumes every suspended coroutine except those still waiting for an operation that has not
+-- completed (resuming those would only make them yield again: skipping them is not observable, and keeps
+-- a round's cost to the coroutines that can make progress). Returns whether any coroutine was suspended
+-- when the round began (Pluto runs another round then), whether any still is, and whether all of those
+-- wait for pending work.
+local function round(self)
+  local blocked = driver.blocked
+  local live, suspended, all_blocked = false, false, true
+  for i, coro in pairs(self.coros) do
+    local s = status(coro)
+    if s == "suspended" then
+      live = true
+      if not blocked(coro) then
+        self:internalresume(coro)
+        s = status(coro)
       end
+      if s == "suspended" then
+        suspended = true
+        if all_blocked and not blocked(coro) then all_blocked = false end
+      end
+    elseif s == "dead" then
+      self.coros[i] = nil
     end
   end
-  if suspended then driver.sleep(epoch, all_blocked and 250 or 1) end
+  return live, suspended, all_blocked
 end
 
 function scheduler:run()
-  local all_dead
   repeat
-    all_dead = true
     local epoch = driver.epoch()
-    for i, coro in pairs(self.coros) do
-      local s = status(coro)
-      if s == "suspended" then
-        self:internalresume(coro)
-        all_dead = false
-      elseif s == "dead" then
-        self.coros[i] = nil
-      end
-    end
-    if self.yieldfunc == default_yieldfunc then
-      if not all_dead then wait(self, epoch) end
-    else
+    local live, suspended, all_blocked = round(self)
+    if self.yieldfunc ~= default_yieldfunc then
       self.yieldfunc()
+    elseif suspended then
+      -- Nothing can progress until an operation completes: sleep until one does (250 ms cap, so a
+      -- coroutine resumed by other means is seen); otherwise at most 1 ms, as Pluto's default yieldfunc.
+      driver.sleep(epoch, all_blocked and 250 or 1)
     end
-  until all_dead
+  until not live
 end
 
 return setmetatable(scheduler, { __call = function() return scheduler.new() end })
