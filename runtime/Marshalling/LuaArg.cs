@@ -95,7 +95,9 @@ public static unsafe class LuaArg
     public static bool Bytes(nint L, int idx, out byte[] value)
     {
         if (!Span(L, idx, out var bytes)) { value = []; return false; }
-        value = bytes.ToArray();
+        // Every byte is overwritten: skip zeroing (it matters for bodies of many megabytes).
+        value = GC.AllocateUninitializedArray<byte>(bytes.Length);
+        bytes.CopyTo(value);
         return true;
     }
 
