@@ -15,6 +15,7 @@ return args switch
         rest.Length > 0 ? int.Parse(rest[0]) : 5000, rest.Length > 1 ? int.Parse(rest[1]) : 10000)),
     ["bigbody-case", var which, var url] => Bench.BigBodyCase(which, url),
     ["waiting", .. var wrest] => await Bench.WithServer(b => b.Waiting(wrest.Length > 0 ? int.Parse(wrest[0]) : 10000)),
+    ["waiting-case", var which, var url, var count] => Bench.WaitingCase(which, url, int.Parse(count)),
     ["bigbody", ..] => await Bench.WithServer(b => b.BigBody()),
     _ => Usage(),
 };
@@ -27,7 +28,7 @@ static int Usage()
 
 namespace LuaToolkit.Bench.Http
 {
-    internal sealed class Bench(string baseUrl)
+    internal sealed partial class Bench(string baseUrl)
     {
         private int _failures;
 
@@ -236,46 +237,23 @@ namespace LuaToolkit.Bench.Http
 
         // ---------------------------------------------------------------- item 4: big bodies
 
-        // ---------------------------------------------------------------- item 5: many waiting coroutines
-
-        public Task Waiting(int count)
+        /// <summary>Runs this executable as a child with <paramref name="args"/>; returns the numbers of its
+        /// <c>RESULT</c> line, or null (a failed check) when it exited non-zero or printed none.</summary>
+        private async Task<double[]?> RunCase(params string[] args)
         {
-            Console.WriteLine($"item 5: {count} coroutines, each with one GET /slow pending (server holds every response 1 s)");
-            Console.WriteLine("target: total memory < 200 MB (peak working set of this process, above its baseline and absolute)");
-            using var lua = NewLua();
-            lua.DoString("local http = require 'http'; local s = require('scheduler').new()");
-            GC.Collect();
-            long baseline;
-            using (var p = Process.GetCurrentProcess()) baseline = p.WorkingSet64;
-            var sw = Stopwatch.StartNew();
-            var r = lua.DoString(Bind("""
-                local url, k = ...
-                local http = require 'http'
-                local s = require('scheduler').new()
-                local fails, done = 0, 0
-                for c = 1, k do
-                  s:add(function()
-                    local body, status = http.request(url, { timeout = 120 })
-                    if status ~= 200 or body ~= "hello world\n" then
-                      fails = fails + 1
-                      if fails <= 3 then print("failure:", body, status) end
-                    end
-                    done = done + 1
-                  end)
-                end
-                s:run()
-                return fails, done
-                """, baseUrl + "/slow", count));
-            sw.Stop();
-            long peak;
-            using (var p = Process.GetCurrentProcess()) peak = p.PeakWorkingSet64;
-            long fails = Convert.ToInt64(r[0]), done = Convert.ToInt64(r[1]);
-            Check(fails == 0 && done == count, $"waiting: {fails} wrong, {done} of {count} done");
-            const double MB = 1024 * 1024;
-            Console.WriteLine($"time to completion: {sw.Elapsed.TotalSeconds:F2} s (floor 1 s)");
-            Console.WriteLine($"peak working set: {peak / MB:F0} MiB absolute, {(peak - baseline) / MB:F0} MiB above baseline {baseline / MB:F0} MiB " +
-                              $"({((peak / 1e6) < 200 ? "met" : "MISSED")} on the absolute figure, {(((peak - baseline) / 1e6) < 200 ? "met" : "MISSED")} above baseline)");
-            return Task.CompletedTask;
+            var psi = new ProcessStartInfo(Environment.ProcessPath!, args) { UseShellExecute = false, RedirectStandardOutput = true };
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+                psi.ArgumentList.Insert(0, typeof(Bench).Assembly.Location);
+            using var child = Process.Start(psi)!;
+            string output = await child.StandardOutput.ReadToEndAsync();
+            await child.WaitForExitAsync();
+            var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT "));
+            if (child.ExitCode != 0 || line is null)
+            {
+                Check(false, $"{string.Join(' ', args)}: exit {child.ExitCode}: {output.Trim()}");
+                return null;
+            }
+            return line.Split(' ').Skip(1).Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         }
 
         // Each big-body case runs in a fresh child process (`bigbody-case <case> <baseUrl>`), so its peak
@@ -287,21 +265,8 @@ namespace LuaToolkit.Bench.Http
             var res = new Dictionary<string, double[]>();
             foreach (var c in new[] { "lua-down", "hc-down", "lua-up", "hc-up" })
             {
-                var psi = new ProcessStartInfo(Environment.ProcessPath!, ["bigbody-case", c, baseUrl])
-                { UseShellExecute = false, RedirectStandardOutput = true };
-                if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-                    psi.ArgumentList.Insert(0, typeof(Bench).Assembly.Location);
-                using var child = Process.Start(psi)!;
-                string output = await child.StandardOutput.ReadToEndAsync();
-                await child.WaitForExitAsync();
-                var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT "));
-                if (child.ExitCode != 0 || line is null)
-                {
-                    Check(false, $"{c}: exit {child.ExitCode}: {output.Trim()}");
-                    return;
-                }
-                // RESULT seconds baselineBytes peakBytes
-                res[c] = line.Split(' ').Skip(1).Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                if (await RunCase("bigbody-case", c, baseUrl) is not { } result) return;
+                res[c] = result;
             }
             Report("download", res["lua-down"], res["hc-down"]);
             Report("upload", res["lua-up"], res["hc-up"]);

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace LuaToolkit.Bench.Http;
+
+// Item 5: many waiting coroutines. Each side runs in a fresh child process (`waiting-case lua|hc <url> <count>`),
+// so each peak working set is its own.
+internal sealed partial class Bench
+{
+    public async Task Waiting(int count)
+    {
+        Console.WriteLine($"item 5: {count} requests in flight at once, GET /slow (server holds every response 1 s)");
+        Console.WriteLine("  ours: one coroutine per request under one scheduler; HttpClient: one task per request");
+        Console.WriteLine("target: total memory < 200 MB (peak working set of the process, absolute and above its baseline)");
+        if (await RunCase("waiting-case", "lua", baseUrl, count.ToString(CultureInfo.InvariantCulture)) is not { } lua) return;
+        if (await RunCase("waiting-case", "hc", baseUrl, count.ToString(CultureInfo.InvariantCulture)) is not { } hc) return;
+        const double MiB = 1024 * 1024;
+        // RESULT seconds baselineBytes peakBytes
+        foreach (var (name, r) in new[] { ("ours", lua), ("HttpClient", hc) })
+            Console.WriteLine($"  {name,-10} {r[0],5:F2} s to completion (floor 1 s); peak {r[2] / MiB,4:F0} MiB = {r[2] / 1e6,4:F0} MB absolute, " +
+                              $"{(r[2] - r[1]) / MiB,4:F0} MiB above its baseline of {r[1] / MiB:F0} MiB");
+        Console.WriteLine($"ours: {(lua[2] / 1e6 < 200 ? "met" : "MISSED")} on the absolute figure, {((lua[2] - lua[1]) / 1e6 < 200 ? "met" : "MISSED")} above baseline; " +
+                          $"peak memory ours / HttpClient: {lua[2] / hc[2]:F2}x absolute, {(lua[2] - lua[1]) / (hc[2] - hc[1]):F2}x above baseline");
+    }
+
+    /// <summary>One side of item 5 in this (child) process; prints RESULT and exits 0 only if every response checked out.</summary>
+    public static int WaitingCase(string which, string baseUrl, int count)
+    {
+        string slow = baseUrl + "/slow";
+        long baseline, peak;
+        var sw = new Stopwatch();
+        int wrong;
+        if (which == "lua")
+        {
+            using var lua = NewLua();
+            lua.DoString(Bind("local url = ... require('http').request(url)", baseUrl + "/hello"));
+            GC.Collect();
+            baseline = WorkingSet();
+            sw.Start();
+            var r = lua.DoString(Bind("""
+                local url, k = ...
+                local http = require 'http'
+                local s = require('scheduler').new()
+                local wrong = 0
+                for c = 1, k do
+                  s:add(function()
+                    local body, status = http.request(url, { timeout = 120 })
+                    if status ~= 200 or body ~= "hello world\n" then
+                      wrong = wrong + 1
+                      if wrong <= 3 then print("failure:", body, status) end
+                    end
+                  end)
+                end
+                s:run()
+                return wrong
+                """, slow, count));
+            sw.Stop();
+            wrong = Convert.ToInt32(r[0], CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            using var client = new HttpClient(new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(120) };
+            client.GetByteArrayAsync(baseUrl + "/hello").GetAwaiter().GetResult();
+            GC.Collect();
+            baseline = WorkingSet();
+            sw.Start();
+            var tasks = Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
+            {
+                using var response = await client.GetAsync(slow).ConfigureAwait(false);
+                byte[] body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                return response.StatusCode == System.Net.HttpStatusCode.OK && body.AsSpan().SequenceEqual("hello world\n"u8);
+            })).ToArray();
+            bool[] ok = Task.WhenAll(tasks).GetAwaiter().GetResult();
+            sw.Stop();
+            wrong = ok.Count(x => !x);
+        }
+        using (var p = Process.GetCurrentProcess()) peak = p.PeakWorkingSet64;
+        if (wrong != 0)
+        {
+            Console.WriteLine($"{which}: {wrong} of {count} responses wrong");
+            return 1;
+        }
+        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "RESULT {0} {1} {2}", sw.Elapsed.TotalSeconds, baseline, peak));
+        return 0;
+    }
+
+    private static long WorkingSet()
+    {
+        using var p = Process.GetCurrentProcess();
+        return p.WorkingSet64;
+    }
+}
