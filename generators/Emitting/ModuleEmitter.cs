@@ -66,14 +66,9 @@ internal static class ModuleEmitter
         w.Line("[UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]");
         w.Open($"private static int {entry}(nint L)");
         w.Open("try");
-        if (overloads.Length == 1)
-        {
-            w.Line($"return {entry}_0(L);");
-        }
-        else
-        {
-            EmitDispatch(w, function, entry);
-        }
+        // One overload: its body is the entry's; several: each is a method, chosen by argument 1.
+        if (overloads.Length == 1) EmitOverloadBody(w, module, function, overloads[0], $"{entry}_0");
+        else EmitDispatch(w, function, entry);
         w.Close();
         w.Open("catch (global::System.Exception ex)");
         w.Line("return LuaSignal.Exception(L, ex);");
@@ -82,8 +77,15 @@ internal static class ModuleEmitter
 
         for (int i = 0; i < overloads.Length; i++)
         {
-            w.Line();
-            EmitOverload(w, module, function, overloads[i], $"{entry}_{i}");
+            string name = $"{entry}_{i}";
+            if (overloads.Length > 1)
+            {
+                w.Line();
+                w.Open($"private static int {name}(nint L)");
+                EmitOverloadBody(w, module, function, overloads[i], name);
+                w.Close();
+            }
+            EmitPushHelpers(w, overloads[i].Return, name);
         }
     }
 
@@ -126,11 +128,11 @@ internal static class ModuleEmitter
         return -1;
     }
 
-    private static void EmitOverload(CodeWriter w, ModuleSpec module, FunctionSpec function, OverloadSpec overload, string name)
+    /// <summary>Reads the arguments, calls the method and returns its result count (statements only).</summary>
+    private static void EmitOverloadBody(CodeWriter w, ModuleSpec module, FunctionSpec function, OverloadSpec overload, string name)
     {
         string fn = function.LuaName;
         string label = module.LuaName + " " + fn;
-        w.Open($"private static int {name}(nint L)");
         var args = new List<string>();
         foreach (var p in overload.Parameters)
         {
@@ -170,30 +172,44 @@ internal static class ModuleEmitter
         string target = overload.IsStatic ? module.FullTypeName : $"LuaModuleInstance.Get<{module.FullTypeName}>(L)";
         string call = $"{target}.{overload.MethodName}({string.Join(", ", args)})";
         var ret = overload.Return;
-        string push = name + "_push";
-        string pushResult = ret.IsLuaResult ? name + "_result" : push;
         if (ret.Async != AsyncKind.None)
-            w.Line(ret.IsVoid ? $"return LuaAsync.Await(L, {call});" : $"return LuaAsync.Await(L, {call}, &{pushResult});");
+            w.Line(ret.IsVoid ? $"return LuaAsync.Await(L, {call});" : $"return LuaAsync.Await(L, {call}, &{PushHelper(ret, name)});");
         else if (ret.IsVoid)
             w.Line(call + ";").Line("return 0;");
+        else if (ret.IsLuaResult)
+            w.Line($"return {name}_result(L, {call});");
         else
-            w.Line($"return {pushResult}(L, {call});");
-        w.Close();
+        {
+            // A plain synchronous result is pushed in place.
+            w.Line($"var result = {call};");
+            EmitPushes(w, ret, "result");
+        }
+    }
 
-        if (ret.IsVoid) return;
+    /// <summary>What async and <c>LuaResult</c> returns need: a push function to point at.</summary>
+    private static void EmitPushHelpers(CodeWriter w, ReturnSpec ret, string name)
+    {
+        if (ret.IsVoid || (ret.Async == AsyncKind.None && !ret.IsLuaResult)) return;
         w.Line();
-        w.Open($"private static int {push}(nint L, {ret.ValueTypeName} value)");
-        if (ret.IsTuple)
-            for (int i = 0; i < ret.Values.Length; i++) w.Line(ValueCode.Push(ret.Values[i], $"value.Item{i + 1}"));
-        else if (ret.Values.Length == 1)
-            w.Line(ValueCode.Push(ret.Values[0], "value"));
-        w.Line($"return {ret.Values.Length};");
+        w.Open($"private static int {name}_push(nint L, {ret.ValueTypeName} value)");
+        EmitPushes(w, ret, "value");
         w.Close();
         if (ret.IsLuaResult)
         {
             w.Line();
-            w.Line($"private static int {pushResult}(nint L, LuaResult<{ret.ValueTypeName}> result) => result.Push(L, &{push});");
+            w.Line($"private static int {name}_result(nint L, LuaResult<{ret.ValueTypeName}> result) => result.Push(L, &{name}_push);");
         }
+    }
+
+    private static string PushHelper(ReturnSpec ret, string name) => ret.IsLuaResult ? name + "_result" : name + "_push";
+
+    private static void EmitPushes(CodeWriter w, ReturnSpec ret, string value)
+    {
+        if (ret.IsTuple)
+            for (int i = 0; i < ret.Values.Length; i++) w.Line(ValueCode.Push(ret.Values[i], $"{value}.Item{i + 1}"));
+        else if (ret.Values.Length == 1)
+            w.Line(ValueCode.Push(ret.Values[0], value));
+        w.Line($"return {ret.Values.Length};");
     }
 
     private static void EmitRead(CodeWriter w, ParameterSpec p, string target, string fn, string label)

@@ -29,24 +29,15 @@ unsafe partial class WeatherModule
     {
         try
         {
-            return __Lua_celsius_0(L);
+            if (!LuaArg.Double(L, 1, out var p_fahrenheit)) return LuaArgError.Type(L, 1, "celsius", "number");
+            var result = LuaModuleInstance.Get<global::Weather.WeatherModule>(L).Celsius(p_fahrenheit);
+            LuaPush.Double(L, result);
+            return 1;
         }
         catch (global::System.Exception ex)
         {
             return LuaSignal.Exception(L, ex);
         }
-    }
-
-    private static int __Lua_celsius_0(nint L)
-    {
-        if (!LuaArg.Double(L, 1, out var p_fahrenheit)) return LuaArgError.Type(L, 1, "celsius", "number");
-        return __Lua_celsius_0_push(L, LuaModuleInstance.Get<global::Weather.WeatherModule>(L).Celsius(p_fahrenheit));
-    }
-
-    private static int __Lua_celsius_0_push(nint L, double value)
-    {
-        LuaPush.Double(L, value);
-        return 1;
     }
 
     /// <summary>Lua: <c>weather.range</c>.</summary>
@@ -55,31 +46,22 @@ unsafe partial class WeatherModule
     {
         try
         {
-            return __Lua_range_0(L);
+            if (!LuaArg.String(L, 1, out var p_city)) return LuaArgError.Type(L, 1, "range", "string");
+            int? p_days = default;
+            if (!LuaArg.IsAbsent(L, 2))
+            {
+                if (!LuaArg.Integer<int>(L, 2, out var v_days)) return LuaArgError.Integer(L, 2, "range");
+                p_days = v_days;
+            }
+            var result = LuaModuleInstance.Get<global::Weather.WeatherModule>(L).Range(p_city, p_days);
+            LuaPush.Int64(L, result.Item1);
+            LuaPush.Int64(L, result.Item2);
+            return 2;
         }
         catch (global::System.Exception ex)
         {
             return LuaSignal.Exception(L, ex);
         }
-    }
-
-    private static int __Lua_range_0(nint L)
-    {
-        if (!LuaArg.String(L, 1, out var p_city)) return LuaArgError.Type(L, 1, "range", "string");
-        int? p_days = default;
-        if (!LuaArg.IsAbsent(L, 2))
-        {
-            if (!LuaArg.Integer<int>(L, 2, out var v_days)) return LuaArgError.Integer(L, 2, "range");
-            p_days = v_days;
-        }
-        return __Lua_range_0_push(L, LuaModuleInstance.Get<global::Weather.WeatherModule>(L).Range(p_city, p_days));
-    }
-
-    private static int __Lua_range_0_push(nint L, (long Low, long High) value)
-    {
-        LuaPush.Int64(L, value.Item1);
-        LuaPush.Int64(L, value.Item2);
-        return 2;
     }
 
     /// <summary>Lua: <c>weather.forecast</c>.</summary>
@@ -147,17 +129,12 @@ unsafe partial class WeatherModule
     {
         try
         {
-            return __Lua_reset_0(L);
+            global::Weather.WeatherModule.Reset();
+            return 0;
         }
         catch (global::System.Exception ex)
         {
             return LuaSignal.Exception(L, ex);
         }
-    }
-
-    private static int __Lua_reset_0(nint L)
-    {
-        global::Weather.WeatherModule.Reset();
-        return 0;
     }
 }
