@@ -262,11 +262,17 @@ namespace LuaToolkit.Bench.Http
         {
             Console.WriteLine($"item 4: 100 MiB ({Server.BigSize} bytes) download and upload; body byte i = i mod 251");
             Console.WriteLine("target: >= 0.80x HttpClient MiB/s; peak working set <= 2.5x body (250 MiB) above the process's baseline");
+            Console.WriteLine("each case 3 times, alternating, in fresh processes: best time, worst memory");
             var res = new Dictionary<string, double[]>();
-            foreach (var c in new[] { "lua-down", "hc-down", "lua-up", "hc-up" })
+            for (int round = 0; round < 3; round++)
             {
-                if (await RunCase("bigbody-case", c, baseUrl) is not { } result) return;
-                res[c] = result;
+                foreach (var c in new[] { "lua-down", "hc-down", "lua-up", "hc-up" })
+                {
+                    if (await RunCase("bigbody-case", c, baseUrl) is not { } r) return;
+                    // RESULT seconds baseline peak: keep the fastest time and the largest peak above baseline.
+                    if (!res.TryGetValue(c, out var kept)) res[c] = r;
+                    else res[c] = r[2] - r[1] > kept[2] - kept[1] ? [Math.Min(kept[0], r[0]), r[1], r[2]] : [Math.Min(kept[0], r[0]), kept[1], kept[2]];
+                }
             }
             Report("download", res["lua-down"], res["hc-down"]);
             Report("upload", res["lua-up"], res["hc-up"]);
