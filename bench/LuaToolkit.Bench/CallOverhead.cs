@@ -10,7 +10,7 @@ namespace LuaToolkit.Bench;
 /// checks the sum it returns, so results are ns (and bytes) per call.
 /// </summary>
 [MemoryDiagnoser]
-public class CallOverhead
+public unsafe class CallOverhead
 {
     public const int N = 1_000_000;
 
@@ -26,6 +26,7 @@ public class CallOverhead
         local floor = math.floor
         local function lmix(a, s, d) return a + #s + floor(d) end
         function loop_add(n) local f = ADD local s = 0 for i = 1, n do s = s + f(i, 1) end return s end
+        function loop_direct(n) local f = direct_add local s = 0 for i = 1, n do s = s + f(i, 1) end return s end
         function loop_max(n) local f = math.max local s = 0 for i = 1, n do s = s + f(i, 1) end return s end
         function loop_ladd(n) local f = ladd local s = 0 for i = 1, n do s = s + f(i, 1) end return s end
         function loop_mix(n) local f = MIX local s = 0 for i = 1, n do s = s + f(i, "abc", 0.5) end return s end
@@ -47,6 +48,7 @@ public class CallOverhead
         // variants pay the same lookup cost and the figure is the call itself.
         _host = NewHost(LuaCallPath.NativeShim);
         _trampolineHost = NewHost(LuaCallPath.LuaTrampoline);
+        RegisterDirectAdd(_host.State);
 
         _nlua = new NLua.Lua();
         _nlua.RegisterFunction("add", typeof(NLuaTarget).GetMethod(nameof(NLuaTarget.Add)));
@@ -61,8 +63,23 @@ public class CallOverhead
         if (_kera.DoString(Loops.Replace("ADD", "add").Replace("MIX", "mix"))) throw new InvalidOperationException(_kera.ToString(-1));
 
         // One pass of every benchmark before measuring: a wrong answer fails the run here.
-        Generated_Add(); Trampoline_Add(); NativeC_MathMax(); LuaFunction_Add(); NLua_Add(); KeraLua_Add();
+        Generated_Add(); Direct_Add(); Trampoline_Add(); NativeC_MathMax(); LuaFunction_Add(); NLua_Add(); KeraLua_Add();
         Generated_Mix(); Trampoline_Mix(); LuaFunction_Mix(); NLua_Mix(); KeraLua_Mix();
+    }
+
+    /// <summary>
+    /// The floor, for reference only: add's managed entry point registered as a plain C function, with nothing
+    /// to act on its signal. Unsafe for real use (an argument error would come back as two values instead
+    /// of being raised); it shows what the shim itself costs.
+    /// </summary>
+    private static void RegisterDirectAdd(nint L)
+    {
+        var entry = (delegate* unmanaged[Cdecl]<nint, int>)BenchModule.LuaBinding.Functions.Single(f => f.Name == "add").Entry;
+        LuaToolkit.Native.LuaNative.lua_rawgeti(L, LuaToolkit.Native.LuaNative.LUA_REGISTRYINDEX, LuaToolkit.Native.LuaNative.LUA_RIDX_GLOBALS);
+        LuaPush.String(L, "direct_add");
+        LuaToolkit.Native.LuaNative.lua_pushcclosure(L, entry, 0);
+        LuaToolkit.Native.LuaNative.lua_rawset(L, -3);
+        LuaToolkit.Native.LuaNative.lua_settop(L, 0);
     }
 
     private static LuaHost NewHost(LuaCallPath path)
@@ -87,6 +104,9 @@ public class CallOverhead
 
     [Benchmark(OperationsPerInvoke = N, Description = "generated add")]
     public long Generated_Add() => Check(Host("loop_add"), AddSum);
+
+    [Benchmark(OperationsPerInvoke = N, Description = "add entry point alone (no shim: reference only)")]
+    public long Direct_Add() => Check(Host("loop_direct"), AddSum);
 
     [Benchmark(OperationsPerInvoke = N, Description = "generated add, Lua trampoline path")]
     public long Trampoline_Add() => Check(Host("loop_add", _trampolineHost), AddSum);

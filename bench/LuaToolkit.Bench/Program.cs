@@ -98,6 +98,7 @@ static class Report
         Console.WriteLine("Ratios:");
         Ratio("generated add / native C math.max", "Generated_Add", "NativeC_MathMax", "target <= 1.5", r => r <= 1.5);
         Ratio("trampoline path add / native C math.max", "Trampoline_Add", "NativeC_MathMax", null, null);
+        Ratio("entry point alone (no shim) / native C", "Direct_Add", "NativeC_MathMax", null, null);
         Ratio("generated add / Lua function add", "Generated_Add", "LuaFunction_Add", null, null);
         Ratio("NLua add / generated add", "NLua_Add", "Generated_Add", "target >= 30", r => r >= 30);
         Ratio("KeraLua delegate add / generated add", "KeraLua_Add", "Generated_Add", null, null);
