@@ -46,15 +46,7 @@ internal static class HttpRequestBuilder
     public static HttpRequestMessage Build(Uri uri, RequestOptions options)
     {
         string method = options.Body is not null && options.Method == "GET" ? "POST" : options.Method;
-        HttpMethod httpMethod;
-        try
-        {
-            httpMethod = new HttpMethod(method);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            throw new ArgumentException($"invalid HTTP method '{method}'");
-        }
+        var httpMethod = Method(method);
 
         var request = new HttpRequestMessage(httpMethod, uri)
         {
@@ -64,19 +56,46 @@ internal static class HttpRequestBuilder
         if (options.Body is { } body) request.Content = new ByteArrayContent(body);
         else if (method != "GET") request.Content = new ByteArrayContent([]);   // Content-Length: 0
 
-        var user = options.Headers ?? [];
+        var user = options.Headers;
         if (!ContainsName(user, "User-Agent")) request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         if (!ContainsName(user, "Accept-Encoding")) request.Headers.TryAddWithoutValidation("Accept-Encoding", AcceptEncoding);
-        foreach (var (name, value) in user) SetHeader(request, name, value);
+        if (user is not null)
+            foreach (var (name, value) in user) SetHeader(request, name, value);
         return request;
+    }
+
+    /// <summary>The method as given (case kept); the shared instances for the common ones.</summary>
+    private static HttpMethod Method(string method)
+    {
+        switch (method)
+        {
+            case "GET": return HttpMethod.Get;
+            case "POST": return HttpMethod.Post;
+            case "HEAD": return HttpMethod.Head;
+            case "PUT": return HttpMethod.Put;
+            case "DELETE": return HttpMethod.Delete;
+        }
+        try
+        {
+            return new HttpMethod(method);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            throw new ArgumentException($"invalid HTTP method '{method}'");
+        }
     }
 
     /// <summary>Whether the request's own headers already say how the connection ends.</summary>
     public static bool HasConnectionHeader(RequestOptions options) =>
         options.Headers is { } headers && ContainsName(headers, "Connection");
 
-    private static bool ContainsName(Dictionary<string, string> headers, string name) =>
-        headers.Keys.Any(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+    private static bool ContainsName(Dictionary<string, string>? headers, string name)
+    {
+        if (headers is null) return false;
+        foreach (string key in headers.Keys)
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
 
     private static void SetHeader(HttpRequestMessage request, string name, string value)
     {

@@ -15,9 +15,11 @@ internal static class HttpResponseReader
     // Announced lengths up to this are allocated at once: uninitialized pages cost nothing until written.
     private const int MaxPreallocation = 256 << 20;
 
-    public static async Task<HttpResult> ReadAsync(HttpResponseMessage response, CancellationToken token)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<HttpResult> ReadAsync(HttpResponseMessage response, CancellationToken token)
     {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var headers = new Dictionary<string, string>(
+            response.Headers.NonValidated.Count + response.Content.Headers.NonValidated.Count, StringComparer.OrdinalIgnoreCase);
         AddHeaders(headers, response.Headers.NonValidated);
         AddHeaders(headers, response.Content.Headers.NonValidated);
 
@@ -70,10 +72,12 @@ internal static class HttpResponseReader
         }
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken token)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<byte[]> ReadBodyAsync(HttpContent content, CancellationToken token)
     {
         long? length = content.Headers.ContentLength;
-        using var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        // The response's headers are in: its content stream is at hand without I/O (no Task to allocate).
+        using var stream = content.ReadAsStream(token);
         if (length is not > 0)
         {
             using var unknown = new MemoryStream();

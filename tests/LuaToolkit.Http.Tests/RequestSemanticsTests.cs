@@ -52,6 +52,7 @@ public sealed class RequestSemanticsTests : ServerTest
     [InlineData("PATCH")]
     [InlineData("OPTIONS")]
     [InlineData("PURGE")]
+    [InlineData("purge")]
     public void NonGetWithoutBodySendsContentLengthZero(string method)
     {
         var info = Inspect($"{{ method = '{method}' }}");
