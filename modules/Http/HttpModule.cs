@@ -38,6 +38,7 @@ public sealed partial class HttpModule : IDisposable
     public Task<LuaResult<HttpResult>> RequestAsync(LuaCaller caller, string url, RequestOptions? options = null, CancellationToken cancellation = default) =>
         StartRequest(url, options ?? new RequestOptions(), caller.IsYieldable, cancellation);
 
+    /// <summary>The same request from C# (no Lua caller): the results <c>http.request</c> would return.</summary>
     public Task<LuaResult<HttpResult>> RequestAsync(string url, RequestOptions? options = null, CancellationToken cancellation = default) =>
         StartRequest(url, options ?? new RequestOptions(), false, cancellation);
 
@@ -81,13 +82,15 @@ public sealed partial class HttpModule : IDisposable
         if (HttpRequestBuilder.TryParseUrl(url, out var uri) is { } failure)
             return Task.FromResult<LuaResult<HttpResult>>(failure);
         var request = HttpRequestBuilder.Build(uri, options);
-        if (inCoroutine) return Task.Run(() => SendAsync(request, options, cancellation));
-        return SendAsync(request, options, cancellation);
+        return SendAsync(request, options, startOnThreadPool: inCoroutine, cancellation);
     }
 
-    private async Task<LuaResult<HttpResult>> SendAsync(HttpRequestMessage request, RequestOptions options, CancellationToken cancellation)
+    private async Task<LuaResult<HttpResult>> SendAsync(HttpRequestMessage request, RequestOptions options, bool startOnThreadPool, CancellationToken cancellation)
     {
         using var _ = request;
+        // From a coroutine, the Lua thread returns at once to the other coroutines instead of writing the
+        // request to the socket itself.
+        if (startOnThreadPool) await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _disposed.Token);
         if (options.Timeout < NoLimitSeconds) timeout.CancelAfter(TimeSpan.FromSeconds(options.Timeout));
 
