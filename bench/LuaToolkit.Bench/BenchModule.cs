@@ -11,6 +11,9 @@ public static partial class BenchModule
     /// <summary>Three arguments, one of them a string.</summary>
     [LuaFunction] public static long Mix(long a, string s, double d) => a + s.Length + (long)d;
 
+    /// <summary>The same with the string's bytes as a span: no decoding, no allocation.</summary>
+    [LuaFunction] public static long MixSpan(long a, ReadOnlySpan<byte> s, double d) => a + s.Length + (long)d;
+
     /// <summary>Async, but completes synchronously: the glue can return the result without yielding.</summary>
     [LuaFunction] public static ValueTask<long> AddNow(long a, long b) => ValueTask.FromResult(a + b);
 

@@ -30,6 +30,7 @@ public unsafe class CallOverhead
         function loop_max(n) local f = math.max local s = 0 for i = 1, n do s = s + f(i, 1) end return s end
         function loop_ladd(n) local f = ladd local s = 0 for i = 1, n do s = s + f(i, 1) end return s end
         function loop_mix(n) local f = MIX local s = 0 for i = 1, n do s = s + f(i, "abc", 0.5) end return s end
+        function loop_mixspan(n) local f = MIXSPAN local s = 0 for i = 1, n do s = s + f(i, "abc", 0.5) end return s end
         function loop_lmix(n) local f = lmix local s = 0 for i = 1, n do s = s + f(i, "abc", 0.5) end return s end
         """;
 
@@ -53,18 +54,18 @@ public unsafe class CallOverhead
         _nlua = new NLua.Lua();
         _nlua.RegisterFunction("add", typeof(NLuaTarget).GetMethod(nameof(NLuaTarget.Add)));
         _nlua.RegisterFunction("mix", typeof(NLuaTarget).GetMethod(nameof(NLuaTarget.Mix)));
-        _nlua.DoString(Loops.Replace("ADD", "add").Replace("MIX", "mix"));
+        _nlua.DoString(Loops.Replace("ADD", "add").Replace("MIXSPAN", "mix").Replace("MIX", "mix"));
 
         _kera = new KeraLuaState();
         _keraAdd = KeraAdd;
         _keraMix = KeraMix;
         _kera.Register("add", _keraAdd);
         _kera.Register("mix", _keraMix);
-        if (_kera.DoString(Loops.Replace("ADD", "add").Replace("MIX", "mix"))) throw new InvalidOperationException(_kera.ToString(-1));
+        if (_kera.DoString(Loops.Replace("ADD", "add").Replace("MIXSPAN", "mix").Replace("MIX", "mix"))) throw new InvalidOperationException(_kera.ToString(-1));
 
         // One pass of every benchmark before measuring: a wrong answer fails the run here.
         Generated_Add(); Direct_Add(); Trampoline_Add(); NativeC_MathMax(); LuaFunction_Add(); NLua_Add(); KeraLua_Add();
-        Generated_Mix(); Trampoline_Mix(); LuaFunction_Mix(); NLua_Mix(); KeraLua_Mix();
+        Generated_Mix(); Generated_MixSpan(); Trampoline_Mix(); LuaFunction_Mix(); NLua_Mix(); KeraLua_Mix();
     }
 
     /// <summary>
@@ -87,7 +88,7 @@ public unsafe class CallOverhead
         var host = new LuaHost(path);
         host.AddModule(BenchModule.LuaBinding);
         host.DoString("m = require 'benchmod'");
-        host.DoString(Loops.Replace("ADD", "m.add").Replace("MIX", "m.mix"));
+        host.DoString(Loops.Replace("ADD", "m.add").Replace("MIXSPAN", "m.mix_span").Replace("MIX", "m.mix"));
         return host;
     }
 
@@ -127,6 +128,9 @@ public unsafe class CallOverhead
 
     [Benchmark(OperationsPerInvoke = N, Description = "generated mix")]
     public long Generated_Mix() => Check(Host("loop_mix"), MixSum);
+
+    [Benchmark(OperationsPerInvoke = N, Description = "generated mix, ReadOnlySpan<byte> parameter")]
+    public long Generated_MixSpan() => Check(Host("loop_mixspan"), MixSum);
 
     [Benchmark(OperationsPerInvoke = N, Description = "generated mix, Lua trampoline path")]
     public long Trampoline_Mix() => Check(Host("loop_mix", _trampolineHost), MixSum);

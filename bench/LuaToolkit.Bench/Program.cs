@@ -104,6 +104,7 @@ static class Report
         Ratio("KeraLua delegate add / generated add", "KeraLua_Add", "Generated_Add", null, null);
         Ratio("generated mix / Lua function mix", "Generated_Mix", "LuaFunction_Mix", null, null);
         Ratio("trampoline path mix / generated mix", "Trampoline_Mix", "Generated_Mix", null, null);
+        Ratio("generated mix, span / Lua function mix", "Generated_MixSpan", "LuaFunction_Mix", null, null);
         Ratio("NLua mix / generated mix", "NLua_Mix", "Generated_Mix", "target >= 30", r => r >= 30);
         Ratio("KeraLua delegate mix / generated mix", "KeraLua_Mix", "Generated_Mix", null, null);
         if (bytes.TryGetValue("Generated_Add", out long? b) && b is not null)

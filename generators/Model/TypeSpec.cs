@@ -17,6 +17,7 @@ internal enum ValueKind
     String,
     ByteArray,
     ByteMemory,
+    ByteSpan,
     StringMap,
     List,
     Options,

@@ -50,6 +50,9 @@ internal static class TypeClassifier
             string def = g.OriginalDefinition.ToDisplayString();
             if (def == "System.ReadOnlyMemory<T>" && g.TypeArguments[0].SpecialType == SpecialType.System_Byte)
                 return new TypeSpec(ValueKind.ByteMemory, name, false);
+            // The Lua string's own bytes, no copy: valid for the call (C# keeps spans out of async methods).
+            if (def == "System.ReadOnlySpan<T>" && g.TypeArguments[0].SpecialType == SpecialType.System_Byte)
+                return new TypeSpec(ValueKind.ByteSpan, name, false);
             if (IsStringMap(def, g)) return new TypeSpec(ValueKind.StringMap, name, false);
             if (ListDefinition(def) is { } shape && ListElement(g.TypeArguments[0]) is { } element)
                 return new TypeSpec(ValueKind.List, name, false, element, shape);

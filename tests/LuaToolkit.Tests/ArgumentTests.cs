@@ -59,6 +59,16 @@ public abstract class ArgumentTests(LuaCallPath path) : IDisposable
     }
 
     [Fact]
+    public void ByteSpansSeeTheLuaStringItself()
+    {
+        // A number is read as its string form, as luaL_checklstring does: 1 is "1" (49).
+        Assert.Equal(new object?[] { 256L, 0L, 51L, 7L }, _t.Run("return sink.byte_sum('\\0\\1\\255'), sink.byte_sum(''), sink.byte_sum(111 // 100, '\\2'), sink.byte_sum('\\3', '\\4')"));
+        Assert.Equal(new object?[] { 4L, true }, _t.Run("local m = sink.png_magic() return #m, m == '\\x89PNG'"));
+        Assert.Equal("bad argument #1 to 'byte_sum' (string expected, got table)", Strip(_t.Error("return sink.byte_sum({})")));
+        Assert.Equal("bad argument #2 to 'byte_sum' (string expected, got boolean)", Strip(_t.Error("return sink.byte_sum('a', true)")));
+    }
+
+    [Fact]
     public void OptionalAndDefaultedArguments()
     {
         Assert.Equal("none!", _t.Eval("return sink.optional()"));

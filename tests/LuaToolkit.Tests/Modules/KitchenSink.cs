@@ -58,6 +58,17 @@ public static partial class KitchenSink
 
     [LuaFunction] public static ReadOnlyMemory<byte> Echo(ReadOnlyMemory<byte> data) => data;
 
+    /// <summary>Reads the Lua string's own bytes (no copy) and returns a span of static data.</summary>
+    [LuaFunction] public static long ByteSum(ReadOnlySpan<byte> data, ReadOnlySpan<byte> extra = default)
+    {
+        long sum = 0;
+        foreach (byte b in data) sum += b;
+        foreach (byte b in extra) sum += b;
+        return sum;
+    }
+
+    [LuaFunction] public static ReadOnlySpan<byte> PngMagic() => [0x89, (byte)'P', (byte)'N', (byte)'G'];
+
     [LuaFunction] public static string Optional(long? n, string suffix = "!") => (n?.ToString() ?? "none") + suffix;
 
     [LuaFunction] public static void Nothing() { }
