@@ -15,6 +15,13 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
     /// <summary>Set on a request to try IPv6 addresses first when it opens a connection.</summary>
     public static readonly HttpRequestOptionsKey<bool> PreferIpv6 = new("LuaToolkit.Http.PreferIpv6");
 
+    /// <summary>
+    /// Set on a request sent synchronously: its connection is opened with a blocking connect, so the socket
+    /// stays in blocking mode and later synchronous reads are plain blocking reads (a socket that has seen
+    /// an asynchronous operation has its synchronous ones emulated by .NET, at an extra thread hand-over).
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> Blocking = new("LuaToolkit.Http.Blocking");
+
     /// <summary>The system resolver (honours the hosts file).</summary>
     public static Task<IPAddress[]> SystemResolve(string host, CancellationToken token) =>
         Dns.GetHostAddressesAsync(host, token);
@@ -24,6 +31,7 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
     {
         var request = context.InitialRequestMessage;
         bool preferIpv6 = request.Options.TryGetValue(PreferIpv6, out bool prefer) && prefer;
+        bool blocking = request.Options.TryGetValue(Blocking, out bool block) && block;
         string host = context.DnsEndPoint.Host;
         int port = context.DnsEndPoint.Port;
         var addresses = Order(await ResolveAsync(host, token).ConfigureAwait(false), preferIpv6);
@@ -38,8 +46,9 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
             try
             {
                 socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                await socket.ConnectAsync(new IPEndPoint(address, port), attempt.Token).ConfigureAwait(false);
-                var stream = new TrackedStream(new NetworkStream(socket, ownsSocket: true), RemoteKey.For(request.RequestUri!), generation);
+                if (blocking) ConnectBlocking(socket, new IPEndPoint(address, port), attempt.Token);
+                else await socket.ConnectAsync(new IPEndPoint(address, port), attempt.Token).ConfigureAwait(false);
+                var stream = new TrackedStream(socket, RemoteKey.For(request.RequestUri!), generation);
                 generation.Track(stream);
                 return stream;
             }
@@ -59,6 +68,23 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
         throw allTimedOut
             ? new HttpFailureException(HttpFailureReasons.TcpHandshakeTimedOut, lastError!.Message, lastError)
             : new HttpFailureException(HttpFailureReasons.TcpHandshakeFailed, lastError!.Message, lastError);
+    }
+
+    /// <summary>A blocking connect that the token aborts (by closing the socket under it).</summary>
+    private static void ConnectBlocking(Socket socket, IPEndPoint endpoint, CancellationToken token)
+    {
+        using (token.UnsafeRegister(static s => ((Socket)s!).Dispose(), socket))
+        {
+            try
+            {
+                socket.Connect(endpoint);
+            }
+            catch (Exception ex) when (token.IsCancellationRequested && ex is SocketException or ObjectDisposedException)
+            {
+                throw new OperationCanceledException(token);
+            }
+        }
+        token.ThrowIfCancellationRequested();
     }
 
     private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken token)

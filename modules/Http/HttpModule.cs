@@ -82,15 +82,24 @@ public sealed partial class HttpModule : IDisposable
         if (HttpRequestBuilder.TryParseUrl(url, out var uri) is { } failure)
             return Task.FromResult<LuaResult<HttpResult>>(failure);
         var request = HttpRequestBuilder.Build(uri, options);
-        return SendAsync(request, options, startOnThreadPool: inCoroutine, cancellation);
+        if (inCoroutine) return SendAsync(request, options, async: true, cancellation).AsTask();
+
+        // Outside a coroutine the caller blocks anyway: do the I/O synchronously on its thread. The response
+        // then wakes this thread directly, with no hand-over from the thread pool (see bench/README.md).
+        request.Options.Set(AddressConnector.Blocking, true);
+        var send = SendAsync(request, options, async: false, cancellation);
+        return send.IsCompleted ? Task.FromResult(send.Result) : send.AsTask();
     }
 
-    private async Task<LuaResult<HttpResult>> SendAsync(HttpRequestMessage request, RequestOptions options, bool startOnThreadPool, CancellationToken cancellation)
+    /// <summary>
+    /// Sends a request and reads its response. With <paramref name="async"/> false every step is synchronous
+    /// (and the returned task is complete); with it true, the work starts on the thread pool, so the Lua
+    /// thread returns at once to its other coroutines.
+    /// </summary>
+    private async ValueTask<LuaResult<HttpResult>> SendAsync(HttpRequestMessage request, RequestOptions options, bool async, CancellationToken cancellation)
     {
         using var _ = request;
-        // From a coroutine, the Lua thread returns at once to the other coroutines instead of writing the
-        // request to the socket itself.
-        if (startOnThreadPool) await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        if (async) await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _disposed.Token);
         if (options.Timeout < NoLimitSeconds) timeout.CancelAfter(TimeSpan.FromSeconds(options.Timeout));
 
@@ -105,8 +114,10 @@ public sealed partial class HttpModule : IDisposable
         RequestScope.Current = scope;
         try
         {
-            using var response = await lease.Invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            return await HttpResponseReader.ReadAsync(response, timeout.Token).ConfigureAwait(false);
+            using var response = async
+                ? await lease.Invoker.SendAsync(request, timeout.Token).ConfigureAwait(false)
+                : lease.Invoker.Send(request, timeout.Token);
+            return await HttpResponseReader.ReadAsync(response, async, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception) when (timeout.IsCancellationRequested && !cancellation.IsCancellationRequested && !_disposed.IsCancellationRequested)
         {

@@ -16,14 +16,25 @@ internal static class HttpResponseReader
     private const int MaxPreallocation = 256 << 20;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public static async ValueTask<HttpResult> ReadAsync(HttpResponseMessage response, CancellationToken token)
+    public static async ValueTask<HttpResult> ReadAsync(HttpResponseMessage response, bool async, CancellationToken token)
     {
         var headers = new Dictionary<string, string>(
             response.Headers.NonValidated.Count + response.Content.Headers.NonValidated.Count, StringComparer.OrdinalIgnoreCase);
         AddHeaders(headers, response.Headers.NonValidated);
         AddHeaders(headers, response.Content.Headers.NonValidated);
 
-        byte[] body = await ReadBodyAsync(response.Content, token).ConfigureAwait(false);
+        byte[] body;
+        if (async)
+        {
+            body = await ReadBodyAsync(response.Content, async: true, token).ConfigureAwait(false);
+        }
+        else
+        {
+            // Synchronous reads do not watch the token: a timeout closes the connection under them instead.
+            using var abort = token.Register(static r => ((HttpResponseMessage)r!).Dispose(), response);
+            body = await ReadBodyAsync(response.Content, async: false, token).ConfigureAwait(false);
+            token.ThrowIfCancellationRequested();
+        }
         headers.TryGetValue("Content-Encoding", out string? encoding);
         if (ContentDecoder.Plan(encoding) is { } codings)
         {
@@ -73,7 +84,7 @@ internal static class HttpResponseReader
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<byte[]> ReadBodyAsync(HttpContent content, CancellationToken token)
+    private static async ValueTask<byte[]> ReadBodyAsync(HttpContent content, bool async, CancellationToken token)
     {
         long? length = content.Headers.ContentLength;
         // The response's headers are in: its content stream is at hand without I/O (no Task to allocate).
@@ -81,7 +92,8 @@ internal static class HttpResponseReader
         if (length is not > 0)
         {
             using var unknown = new MemoryStream();
-            await stream.CopyToAsync(unknown, 81920, token).ConfigureAwait(false);
+            if (async) await stream.CopyToAsync(unknown, 81920, token).ConfigureAwait(false);
+            else stream.CopyTo(unknown, 81920);
             return unknown.ToArray();
         }
 
@@ -98,7 +110,9 @@ internal static class HttpResponseReader
                 if (body.Length >= expected) break;
                 Array.Resize(ref body, (int)Math.Min(expected, 2L * body.Length));
             }
-            int read = await stream.ReadAsync(body.AsMemory(filled), token).ConfigureAwait(false);
+            int read = async
+                ? await stream.ReadAsync(body.AsMemory(filled), token).ConfigureAwait(false)
+                : stream.Read(body.AsSpan(filled));
             if (read == 0) break;
             filled += read;
         }

@@ -1,11 +1,18 @@
+using System.Net.Sockets;
+
 namespace LuaToolkit.Http;
 
 /// <summary>
-/// A connection's stream, wrapped so the module can count open connections per remote and close one that
+/// A connection's stream, tracked so the module can count open connections per remote and close one that
 /// is idle. The handler owns it and disposes it when it drops the connection; the module may dispose it
 /// earlier (closing an idle pooled connection), which the handler notices at its next use.
+/// <para>
+/// It is a <see cref="NetworkStream"/> (not a wrapper around one) because SocketsHttpHandler looks for one:
+/// it then checks an idle connection with a socket poll before a synchronous request reuses it, instead of
+/// an asynchronous read-ahead that would turn every synchronous read into an emulated one.
+/// </para>
 /// </summary>
-internal sealed class TrackedStream(Stream inner, string remote, HandlerGeneration generation) : Stream
+internal sealed class TrackedStream(Socket socket, string remote, HandlerGeneration generation) : NetworkStream(socket, ownsSocket: true)
 {
     private readonly object _gate = new();
     private RequestScope? _owner;
@@ -67,71 +74,46 @@ internal sealed class TrackedStream(Stream inner, string remote, HandlerGenerati
         scope.ConnectionWasNew = first;
     }
 
-    public override bool CanRead => inner.CanRead;
-    public override bool CanWrite => inner.CanWrite;
-    public override bool CanSeek => false;
-    public override bool CanTimeout => inner.CanTimeout;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-    public override int Read(Span<byte> buffer) => inner.Read(buffer);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(buffer, cancellationToken);
-
     public override void Write(byte[] buffer, int offset, int count)
     {
         Bind();
-        inner.Write(buffer, offset, count);
+        base.Write(buffer, offset, count);
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         Bind();
-        inner.Write(buffer);
+        base.Write(buffer);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         Bind();
-        return inner.WriteAsync(buffer, offset, count, cancellationToken);
+        return base.WriteAsync(buffer, offset, count, cancellationToken);
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Bind();
-        return inner.WriteAsync(buffer, cancellationToken);
+        return base.WriteAsync(buffer, cancellationToken);
     }
 
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void WriteByte(byte value)
+    {
+        Bind();
+        base.WriteByte(value);
+    }
 
     protected override void Dispose(bool disposing)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
-            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
         }
         finally
         {
             generation.Forget(this);
-            base.Dispose(disposing);
         }
     }
 

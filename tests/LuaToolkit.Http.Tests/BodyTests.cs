@@ -2,7 +2,7 @@ using LuaToolkit.Http.Tests.Infrastructure;
 namespace LuaToolkit.Http.Tests;
 
 /// <summary>Bodies cross between Lua and the wire byte for byte, both ways, small and large.</summary>
-public sealed class BodyTests : ServerTest
+public abstract class BodyTests(RequestMode mode) : ServerTest(mode)
 {
     private const string AllBytes = """
         local t = {}
@@ -63,3 +63,7 @@ public sealed class BodyTests : ServerTest
         Assert.Equal([true], r);
     }
 }
+
+public sealed class BodyTestsBlocking() : BodyTests(RequestMode.Blocking);
+
+public sealed class BodyTestsInCoroutine() : BodyTests(RequestMode.Coroutine);

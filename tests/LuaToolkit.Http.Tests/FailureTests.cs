@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace LuaToolkit.Http.Tests;
 
 /// <summary>Failures come back as <c>nil, reason, detail</c> with Pluto's phrases.</summary>
-public sealed class FailureTests : IAsyncLifetime
+public abstract class FailureTests(RequestMode mode) : IAsyncLifetime
 {
     private TestHttpServer _server = null!;
 
@@ -23,7 +23,7 @@ public sealed class FailureTests : IAsyncLifetime
     [Fact]
     public void TimeoutOptionGivesRequestTimedOut()
     {
-        using var lua = new LuaHttp();
+        using var lua = new LuaHttp(mode: mode);
         long start = Environment.TickCount64;
         var r = lua.Run("return http.request(base .. '/delay?ms=10000', { timeout = 0.3 })", _server.BaseUrl);
         long elapsed = Environment.TickCount64 - start;
@@ -40,7 +40,7 @@ public sealed class FailureTests : IAsyncLifetime
             await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"u8.ToArray());
             await Task.Delay(10000);
         });
-        using var lua = new LuaHttp();
+        using var lua = new LuaHttp(mode: mode);
         AssertFailure(lua.Run("return http.request(base, { timeout = 0.3 })", raw.BaseUrl), "Request Timed Out");
     }
 
@@ -51,7 +51,7 @@ public sealed class FailureTests : IAsyncLifetime
         probe.Start();
         int port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        using var lua = new LuaHttp();
+        using var lua = new LuaHttp(mode: mode);
         var r = lua.Run($"return http.request('http://127.0.0.1:{port}/')");
         AssertFailure(r, "TCP Handshake Failed");
         Assert.Contains($"127.0.0.1:{port}", (string)r[2]!);
@@ -81,7 +81,7 @@ public sealed class FailureTests : IAsyncLifetime
                 }
             }
             int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-            using var lua = new LuaHttp(new HttpModule(null, TimeSpan.FromMilliseconds(300)));
+            using var lua = new LuaHttp(new HttpModule(null, TimeSpan.FromMilliseconds(300)), mode);
             var r = lua.Run($"return http.request('http://127.0.0.1:{port}/', {{ timeout = 10 }})");
             Assert.Equal([null, "TCP Handshake Timed Out", $"connecting to 127.0.0.1:{port} timed out after 0.3 s"], r);
         }
@@ -95,7 +95,7 @@ public sealed class FailureTests : IAsyncLifetime
     public void ServerClosingMidBodyGivesConnectionClosedPrematurely()
     {
         using var raw = RawServer.Replying("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part of it");
-        using var lua = new LuaHttp();
+        using var lua = new LuaHttp(mode: mode);
         AssertFailure(lua.Run("return http.request(base, { timeout = 5 })", raw.BaseUrl), "Connection Closed Prematurely");
     }
 
@@ -103,7 +103,7 @@ public sealed class FailureTests : IAsyncLifetime
     public void ServerClosingMidChunkGivesConnectionClosedPrematurely()
     {
         using var raw = RawServer.Replying("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort");
-        using var lua = new LuaHttp();
+        using var lua = new LuaHttp(mode: mode);
         AssertFailure(lua.Run("return http.request(base, { timeout = 5 })", raw.BaseUrl), "Connection Closed Prematurely");
     }
 
@@ -111,7 +111,7 @@ public sealed class FailureTests : IAsyncLifetime
     public void ServerClosingBeforeAnyResponseGivesConnectionClosedPrematurely()
     {
         using var raw = new RawServer((_, _) => Task.CompletedTask);
-        using var lua = new LuaHttp();
+        using var lua = new LuaHttp(mode: mode);
         AssertFailure(lua.Run("return http.request(base, { timeout = 5 })", raw.BaseUrl), "Connection Closed Prematurely");
     }
 
@@ -119,14 +119,14 @@ public sealed class FailureTests : IAsyncLifetime
     public void GarbageResponseGivesProtocolError()
     {
         using var raw = RawServer.Replying("SMTP ready, not HTTP at all\r\n\r\n");
-        using var lua = new LuaHttp();
+        using var lua = new LuaHttp(mode: mode);
         AssertFailure(lua.Run("return http.request(base, { timeout = 5 })", raw.BaseUrl), "Protocol Error");
     }
 
     [Fact]
     public void NameWithoutAddressesGivesDnsQueryYieldedNoResults()
     {
-        using var lua = new LuaHttp((host, _) => Task.FromResult(Array.Empty<IPAddress>()));
+        using var lua = new LuaHttp((host, _) => Task.FromResult(Array.Empty<IPAddress>()), mode);
         var r = lua.Run("return http.request('http://nothing.test/')");
         Assert.Equal([null, "DNS Query Yielded No Results", "resolving 'nothing.test': no addresses"], r);
     }
@@ -134,14 +134,14 @@ public sealed class FailureTests : IAsyncLifetime
     [Fact]
     public void UnknownHostGivesDnsQueryYieldedNoResults()
     {
-        using var lua = new LuaHttp((host, _) => Task.FromException<IPAddress[]>(new SocketException((int)SocketError.HostNotFound)));
+        using var lua = new LuaHttp((host, _) => Task.FromException<IPAddress[]>(new SocketException((int)SocketError.HostNotFound)), mode);
         AssertFailure(lua.Run("return http.request('http://unknown.test/')"), "DNS Query Yielded No Results");
     }
 
     [Fact]
     public void HostsFileNameResolvesThroughTheSystemResolver()
     {
-        using var lua = new LuaHttp();
+        using var lua = new LuaHttp(mode: mode);
         var r = lua.Run($"return http.request('http://localhost:{_server.Port}/')");
         Assert.Equal(["hello", 200L], r[..2]);
     }
@@ -149,7 +149,11 @@ public sealed class FailureTests : IAsyncLifetime
     [Fact]
     public void TlsToAPlainServerGivesTlsHandshakeFailed()
     {
-        using var lua = new LuaHttp();
+        using var lua = new LuaHttp(mode: mode);
         AssertFailure(lua.Run($"return http.request('https://127.0.0.1:{_server.Port}/', {{ timeout = 5 }})"), "TLS Handshake Failed");
     }
 }
+
+public sealed class FailureTestsBlocking() : FailureTests(RequestMode.Blocking);
+
+public sealed class FailureTestsInCoroutine() : FailureTests(RequestMode.Coroutine);

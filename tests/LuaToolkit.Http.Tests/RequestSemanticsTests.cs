@@ -2,7 +2,7 @@ using LuaToolkit.Http.Tests.Infrastructure;
 namespace LuaToolkit.Http.Tests;
 
 /// <summary>What goes out on the wire: method, body and Content-Length, default and user headers.</summary>
-public sealed class RequestSemanticsTests : ServerTest
+public abstract class RequestSemanticsTests(RequestMode mode) : ServerTest(mode)
 {
     private RequestInfo Inspect(string options) =>
         RequestInfo.Parse(_lua.Run($"return http.request(base .. '/inspect', {options})", _server.BaseUrl)[0]);
@@ -119,3 +119,7 @@ public sealed class RequestSemanticsTests : ServerTest
         Assert.Equal("hello", r[0]);
     }
 }
+
+public sealed class RequestSemanticsTestsBlocking() : RequestSemanticsTests(RequestMode.Blocking);
+
+public sealed class RequestSemanticsTestsInCoroutine() : RequestSemanticsTests(RequestMode.Coroutine);

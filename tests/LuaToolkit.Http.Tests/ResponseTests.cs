@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace LuaToolkit.Http.Tests;
 
 /// <summary>What comes back: header names and lookups, status and status text, compression, redirects.</summary>
-public sealed class ResponseTests : ServerTest
+public abstract class ResponseTests(RequestMode mode) : ServerTest(mode)
 {
     [Fact]
     public void HeaderNamesAreTitleCaseAndLookupsIgnoreCase()
@@ -166,3 +166,7 @@ public sealed class ResponseTests : ServerTest
         Assert.Equal(["read until the server closes\nsecond line", 200L, null], r);
     }
 }
+
+public sealed class ResponseTestsBlocking() : ResponseTests(RequestMode.Blocking);
+
+public sealed class ResponseTestsInCoroutine() : ResponseTests(RequestMode.Coroutine);
