@@ -7,13 +7,16 @@ namespace LuaToolkit.Http;
 /// is idle. The handler owns it and disposes it when it drops the connection; the module may dispose it
 /// earlier (closing an idle pooled connection), which the handler notices at its next use.
 /// <para>
-/// It is a <see cref="NetworkStream"/> (not a wrapper around one) because SocketsHttpHandler looks for one:
-/// it then checks an idle connection with a socket poll before a synchronous request reuses it, instead of
-/// an asynchronous read-ahead that would turn every synchronous read into an emulated one.
+/// It is a <see cref="NetworkStream"/> because SocketsHttpHandler looks for one: it then checks an idle
+/// connection with a socket poll before a synchronous request reuses it, instead of an asynchronous
+/// read-ahead that would turn every synchronous read into an emulated one. The I/O itself goes through a
+/// plain NetworkStream over the same socket: NetworkStream's span overloads fall back to Stream's
+/// copy-through-a-rented-array versions in any derived type.
 /// </para>
 /// </summary>
 internal sealed class TrackedStream(Socket socket, string remote, HandlerGeneration generation) : NetworkStream(socket, ownsSocket: true)
 {
+    private readonly NetworkStream _io = new(socket, ownsSocket: false);
     private readonly object _gate = new();
     private RequestScope? _owner;
     private bool _everBound;
@@ -74,34 +77,46 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
         scope.ConnectionWasNew = first;
     }
 
+    public override int Read(byte[] buffer, int offset, int count) => _io.Read(buffer, offset, count);
+
+    public override int Read(Span<byte> buffer) => _io.Read(buffer);
+
+    public override int ReadByte() => _io.ReadByte();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        _io.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _io.ReadAsync(buffer, cancellationToken);
+
     public override void Write(byte[] buffer, int offset, int count)
     {
         Bind();
-        base.Write(buffer, offset, count);
+        _io.Write(buffer, offset, count);
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         Bind();
-        base.Write(buffer);
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        Bind();
-        return base.WriteAsync(buffer, offset, count, cancellationToken);
-    }
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        Bind();
-        return base.WriteAsync(buffer, cancellationToken);
+        _io.Write(buffer);
     }
 
     public override void WriteByte(byte value)
     {
         Bind();
-        base.WriteByte(value);
+        _io.WriteByte(value);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        Bind();
+        return _io.WriteAsync(buffer, offset, count, cancellationToken);
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Bind();
+        return _io.WriteAsync(buffer, cancellationToken);
     }
 
     protected override void Dispose(bool disposing)
@@ -109,7 +124,8 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
-            base.Dispose(disposing);
+            base.Dispose(disposing);   // closes the socket
+            if (disposing) _io.Dispose();
         }
         finally
         {
