@@ -10,6 +10,11 @@ namespace LuaToolkit.Http;
 /// The <c>http</c> module (also <c>pluto:http</c>): Pluto's <c>request</c>, <c>hasconnection</c> and
 /// <c>closeconnections</c> for Lua 5.4. One instance per Lua state owns its connections; disposing it (the
 /// host does, with the state) closes them and cancels what is in flight.
+/// <para>
+/// Inside a coroutine a request yields while its I/O runs on the thread pool. Outside one it blocks, and
+/// does its I/O synchronously on the calling thread; connections that blocking requests open stay blocking
+/// sockets, so no thread hand-over sits between a response and the script. Both kinds share one pool.
+/// </para>
 /// </summary>
 [LuaModule("http", Aliases = ["pluto:http"])]
 public sealed partial class HttpModule : IDisposable
