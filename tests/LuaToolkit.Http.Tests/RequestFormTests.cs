@@ -48,7 +48,9 @@ public sealed class RequestFormTests : ServerTest
     [Fact]
     public void MissingArgumentRaisesStandardArgumentError()
     {
-        Assert.EndsWith("bad argument #1 to 'request' (string expected, got no value)", _lua.Error("http.request()"));
+        // lauxlib's "no value"; the Lua trampoline fallback can only see nil.
+        string missing = _lua.Host.CallPath == LuaCallPath.NativeShim ? "no value" : "nil";
+        Assert.EndsWith($"bad argument #1 to 'request' (string expected, got {missing})", _lua.Error("http.request()"));
         Assert.EndsWith("bad argument #1 to 'request' (string expected, got nil)", _lua.Error("http.request(nil)"));
         Assert.EndsWith("bad argument #1 to 'request' (string expected, got boolean)", _lua.Error("http.request(true)"));
     }
