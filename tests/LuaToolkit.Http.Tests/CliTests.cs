@@ -17,10 +17,14 @@ public sealed class CliTests : ServerTest, IDisposable
         return path;
     }
 
-    private static (int Exit, string Out, string Err, TimeSpan Took) Luatk(params string[] args)
+    private static (int Exit, string Out, string Err, TimeSpan Took) Luatk(params string[] args) =>
+        LuatkIn(AppContext.BaseDirectory, args);
+
+    private static (int Exit, string Out, string Err, TimeSpan Took) LuatkIn(string directory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "luatk.dll"));
+        start.ArgumentList.Add(Path.Combine(directory, "luatk.dll"));
+        start.Environment.Remove("LUATOOLKIT_CALL_PATH");   // the host's own choice of call path
         foreach (var a in args) start.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
@@ -53,6 +57,37 @@ public sealed class CliTests : ServerTest, IDisposable
         Assert.Equal("before\n", r.Out);
         Assert.StartsWith($"luatk: {path}:2: boom\nstack traceback:", r.Err);
         Assert.Contains("in local 'f'", r.Err);
+    }
+
+    [Fact]
+    public void WithoutTheNativeShimTheHostFallsBackToLuaTrampolines()
+    {
+        string path = Script("path.lua", """
+            local http = require 'http'
+            local ok, message = pcall(http.request)
+            print(debug.getinfo(http.request, 'S').what, message)
+            """);
+        // The host as built: module functions are C closures of the shim; lauxlib's wording.
+        var withShim = Luatk("run", path);
+        Assert.Equal("C\tbad argument #1 to 'request' (string expected, got no value)\n", withShim.Out);
+
+        // The same host without libluatk_shim.so beside it (a machine that had no C compiler).
+        string copy = Directory.CreateDirectory(Path.Combine(_dir, "no-shim")).FullName;
+        CopyDirectory(AppContext.BaseDirectory, copy, skip: "libluatk_shim.so");
+        var without = LuatkIn(copy, "run", path);
+        Assert.Equal("", without.Err);
+        Assert.Equal("Lua\tbad argument #1 to 'request' (string expected, got nil)\n", without.Out);
+    }
+
+    private static void CopyDirectory(string from, string to, string skip)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            if (Path.GetFileName(file) == skip) continue;
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     [Fact]
