@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using static LuaToolkit.Native.LuaNative;
 using KeraLuaState = KeraLua.Lua;
 using KeraLuaFunction = KeraLua.LuaFunction;
 
@@ -76,11 +77,11 @@ public unsafe class CallOverhead
     private static void RegisterDirectAdd(nint L)
     {
         var entry = (delegate* unmanaged[Cdecl]<nint, int>)BenchModule.LuaBinding.Functions.Single(f => f.Name == "add").Entry;
-        LuaToolkit.Native.LuaNative.lua_rawgeti(L, LuaToolkit.Native.LuaNative.LUA_REGISTRYINDEX, LuaToolkit.Native.LuaNative.LUA_RIDX_GLOBALS);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
         LuaPush.String(L, "direct_add");
-        LuaToolkit.Native.LuaNative.lua_pushcclosure(L, entry, 0);
-        LuaToolkit.Native.LuaNative.lua_rawset(L, -3);
-        LuaToolkit.Native.LuaNative.lua_settop(L, 0);
+        lua_pushcclosure(L, entry, 0);
+        lua_rawset(L, -3);
+        lua_settop(L, 0);
     }
 
     private static LuaHost NewHost(LuaCallPath path)
