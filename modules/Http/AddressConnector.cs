@@ -12,16 +12,6 @@ namespace LuaToolkit.Http;
 /// </summary>
 internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAddress[]>> resolve, TimeSpan attemptTimeout)
 {
-    /// <summary>Set on a request to try IPv6 addresses first when it opens a connection.</summary>
-    public static readonly HttpRequestOptionsKey<bool> PreferIpv6 = new("LuaToolkit.Http.PreferIpv6");
-
-    /// <summary>
-    /// Set on a request sent synchronously: its connection is opened with a blocking connect, so the socket
-    /// stays in blocking mode and later synchronous reads are plain blocking reads (a socket that has seen
-    /// an asynchronous operation has its synchronous ones emulated by .NET, at an extra thread hand-over).
-    /// </summary>
-    public static readonly HttpRequestOptionsKey<bool> Blocking = new("LuaToolkit.Http.Blocking");
-
     /// <summary>The system resolver (honours the hosts file).</summary>
     public static Task<IPAddress[]> SystemResolve(string host, CancellationToken token) =>
         Dns.GetHostAddressesAsync(host, token);
@@ -30,8 +20,8 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
         SocketsHttpConnectionContext context, HandlerGeneration generation, CancellationToken token)
     {
         var request = context.InitialRequestMessage;
-        bool preferIpv6 = request.Options.TryGetValue(PreferIpv6, out bool prefer) && prefer;
-        bool blocking = request.Options.TryGetValue(Blocking, out bool block) && block;
+        bool preferIpv6 = request is ModuleRequest { PreferIpv6: true };
+        bool blocking = request is ModuleRequest { Blocking: true };
         string host = context.DnsEndPoint.Host;
         int port = context.DnsEndPoint.Port;
         var addresses = Order(await ResolveAsync(host, token).ConfigureAwait(false), preferIpv6);

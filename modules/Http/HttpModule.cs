@@ -41,16 +41,12 @@ public sealed partial class HttpModule : IDisposable
     /// <summary><c>http.request(url [, opts])</c>: <c>opts.url</c> is ignored.</summary>
     [LuaFunction("request")]
     public Task<LuaResult<HttpResult>> RequestAsync(LuaCaller caller, string url, RequestOptions? options = null, CancellationToken cancellation = default) =>
-        StartRequest(url, options ?? new RequestOptions(), caller.IsYieldable, cancellation);
-
-    /// <summary>The same request from C# (no Lua caller): the results <c>http.request</c> would return.</summary>
-    public Task<LuaResult<HttpResult>> RequestAsync(string url, RequestOptions? options = null, CancellationToken cancellation = default) =>
-        StartRequest(url, options ?? new RequestOptions(), false, cancellation);
+        StartRequest(url, options ?? new RequestOptions(), blocking: !caller.IsYieldable, cancellation);
 
     /// <summary><c>http.request(opts)</c> with <c>opts.url</c>.</summary>
     [LuaFunction("request")]
     public Task<LuaResult<HttpResult>> RequestAsync(LuaCaller caller, RequestOptions options, CancellationToken cancellation = default) =>
-        StartRequest(options.Url ?? throw new ArgumentException("Table is missing 'url' option"), options, caller.IsYieldable, cancellation);
+        StartRequest(options.Url ?? throw new ArgumentException("Table is missing 'url' option"), options, blocking: !caller.IsYieldable, cancellation);
 
     /// <summary>
     /// <c>http.hasconnection(url)</c>: whether a keep-alive connection to the URL's scheme, host and port is
@@ -79,21 +75,20 @@ public sealed partial class HttpModule : IDisposable
         _pool.Dispose();
     }
 
-    private Task<LuaResult<HttpResult>> StartRequest(string url, RequestOptions options, bool inCoroutine, CancellationToken cancellation)
+    /// <summary>
+    /// Checks and builds the request, then sends it. A <paramref name="blocking"/> caller (outside a coroutine)
+    /// waits anyway, so its I/O is done synchronously on its thread and the returned task is complete: the
+    /// response wakes that thread directly, with no hand-over from the thread pool (see bench/README.md).
+    /// </summary>
+    private Task<LuaResult<HttpResult>> StartRequest(string url, RequestOptions options, bool blocking, CancellationToken cancellation)
     {
         // Script mistakes raise before anything is sent; network outcomes come back as nil, reason, detail.
         HttpRequestBuilder.CheckUrl(url);
         HttpRequestBuilder.CheckOptions(options);
         if (HttpRequestBuilder.TryParseUrl(url, out var uri) is { } failure)
             return Task.FromResult<LuaResult<HttpResult>>(failure);
-        var request = HttpRequestBuilder.Build(uri, options);
-        if (inCoroutine) return SendAsync(request, options, async: true, cancellation).AsTask();
-
-        // Outside a coroutine the caller blocks anyway: do the I/O synchronously on its thread. The response
-        // then wakes this thread directly, with no hand-over from the thread pool (see bench/README.md).
-        request.Options.Set(AddressConnector.Blocking, true);
-        var send = SendAsync(request, options, async: false, cancellation);
-        return send.IsCompleted ? Task.FromResult(send.Result) : send.AsTask();
+        var request = HttpRequestBuilder.Build(uri, options, blocking);
+        return SendAsync(request, options, async: !blocking, cancellation).AsTask();
     }
 
     /// <summary>
@@ -101,7 +96,7 @@ public sealed partial class HttpModule : IDisposable
     /// (and the returned task is complete); with it true, the work starts on the thread pool, so the Lua
     /// thread returns at once to its other coroutines.
     /// </summary>
-    private async ValueTask<LuaResult<HttpResult>> SendAsync(HttpRequestMessage request, RequestOptions options, bool async, CancellationToken cancellation)
+    private async ValueTask<LuaResult<HttpResult>> SendAsync(ModuleRequest request, RequestOptions options, bool async, CancellationToken cancellation)
     {
         using var _ = request;
         if (async) await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
@@ -112,7 +107,6 @@ public sealed partial class HttpModule : IDisposable
         bool oneOff = options.DontReuse
             || (options.DontMakeReusable && !_pool.HasIdleConnection(RemoteKey.For(request.RequestUri!)));
         if (oneOff && !HttpRequestBuilder.HasConnectionHeader(options)) request.Headers.ConnectionClose = true;
-        if (options.PreferIpv6) request.Options.Set(AddressConnector.PreferIpv6, true);
 
         using var lease = _pool.Rent(oneOff);
         var scope = new RequestScope();

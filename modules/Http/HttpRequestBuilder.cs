@@ -43,15 +43,17 @@ internal static class HttpRequestBuilder
         return null;
     }
 
-    public static HttpRequestMessage Build(Uri uri, RequestOptions options)
+    public static ModuleRequest Build(Uri uri, RequestOptions options, bool blocking)
     {
         string method = options.Body is not null && options.Method == "GET" ? "POST" : options.Method;
         var httpMethod = Method(method);
 
-        var request = new HttpRequestMessage(httpMethod, uri)
+        var request = new ModuleRequest(httpMethod, uri)
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            PreferIpv6 = options.PreferIpv6,
+            Blocking = blocking,
         };
         if (options.Body is { } body) request.Content = new ByteArrayContent(body);
         else if (method != "GET") request.Content = new ByteArrayContent([]);   // Content-Length: 0
