@@ -33,7 +33,7 @@ internal sealed partial class Bench
         if (which == "lua")
         {
             using var lua = NewLua();
-            lua.DoString(Bind("local url = ... require('http').request(url)", baseUrl + "/hello"));
+            WarmUp(lua, baseUrl);
             GC.Collect();
             baseline = WorkingSet();
             sw.Start();
@@ -74,7 +74,7 @@ internal sealed partial class Bench
             sw.Stop();
             wrong = ok.Count(x => !x);
         }
-        using (var p = Process.GetCurrentProcess()) peak = p.PeakWorkingSet64;
+        peak = PeakWorkingSet();
         if (wrong != 0)
         {
             Console.WriteLine($"{which}: {wrong} of {count} responses wrong");
@@ -82,11 +82,5 @@ internal sealed partial class Bench
         }
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "RESULT {0} {1} {2}", sw.Elapsed.TotalSeconds, baseline, peak));
         return 0;
-    }
-
-    private static long WorkingSet()
-    {
-        using var p = Process.GetCurrentProcess();
-        return p.WorkingSet64;
     }
 }

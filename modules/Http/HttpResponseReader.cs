@@ -49,29 +49,20 @@ internal static class HttpResponseReader
     public static string TitleCase(string name)
     {
         // Most servers already send Title-Case names (and .NET hands out interned known names): no copy then.
-        if (IsTitleCase(name)) return name;
-        return string.Create(name.Length, name, static (span, name) =>
+        for (int i = 0; i < name.Length; i++)
         {
-            bool start = true;
-            for (int i = 0; i < name.Length; i++)
+            if (name[i] == CaseAt(name, i)) continue;
+            return string.Create(name.Length, name, static (span, name) =>
             {
-                char c = name[i];
-                span[i] = start ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
-                start = c == '-';
-            }
-        });
+                for (int j = 0; j < name.Length; j++) span[j] = CaseAt(name, j);
+            });
+        }
+        return name;
     }
 
-    private static bool IsTitleCase(string name)
-    {
-        bool start = true;
-        foreach (char c in name)
-        {
-            if (c != (start ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c))) return false;
-            start = c == '-';
-        }
-        return true;
-    }
+    /// <summary>The Title-Case form of character <paramref name="i"/>: upper after a dash or at the start.</summary>
+    private static char CaseAt(string name, int i) =>
+        i == 0 || name[i - 1] == '-' ? char.ToUpperInvariant(name[i]) : char.ToLowerInvariant(name[i]);
 
     private static void AddHeaders(Dictionary<string, string> into, HttpHeadersNonValidated headers)
     {
