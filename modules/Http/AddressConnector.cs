@@ -8,7 +8,8 @@ namespace LuaToolkit.Http;
 /// <summary>
 /// The handlers' connect callback: resolves the host, tries IPv4 addresses first and IPv6 ones on failure
 /// (the other way round for a request with <c>prefer_ipv6</c>), and wraps the socket in a
-/// <see cref="TrackedStream"/> registered with the generation that asked for it.
+/// <see cref="TrackedStream"/> registered with the generation that asked for it. A blocking request connects
+/// with a blocking connect; a coroutine's request through its host's event loop where there is one.
 /// </summary>
 internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAddress[]>> resolve, TimeSpan attemptTimeout)
 {
@@ -22,6 +23,8 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
         var request = context.InitialRequestMessage;
         bool preferIpv6 = request is ModuleRequest { PreferIpv6: true };
         bool blocking = request is ModuleRequest { Blocking: true };
+        // A coroutine's request connects through its host's event loop (the execution context flows here).
+        var loop = blocking ? null : RequestScope.Current?.Loop;
         string host = context.DnsEndPoint.Host;
         int port = context.DnsEndPoint.Port;
         var addresses = Order(await ResolveAsync(host, token).ConfigureAwait(false), preferIpv6);
@@ -36,9 +39,12 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
             try
             {
                 socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                if (blocking) ConnectBlocking(socket, new IPEndPoint(address, port), attempt.Token);
-                else await socket.ConnectAsync(new IPEndPoint(address, port), attempt.Token).ConfigureAwait(false);
-                var stream = new TrackedStream(socket, RemoteKey.For(request.RequestUri!), generation);
+                var endpoint = new IPEndPoint(address, port);
+                LoopSocket? attached = null;
+                if (blocking) ConnectBlocking(socket, endpoint, attempt.Token);
+                else if (loop is not null) attached = await loop.ConnectAsync(socket, endpoint, attempt.Token).ConfigureAwait(false);
+                else await socket.ConnectAsync(endpoint, attempt.Token).ConfigureAwait(false);
+                var stream = new TrackedStream(socket, RemoteKey.For(request.RequestUri!), generation, attached);
                 generation.Track(stream);
                 return stream;
             }

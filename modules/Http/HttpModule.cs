@@ -11,9 +11,9 @@ namespace LuaToolkit.Http;
 /// <c>closeconnections</c> for Lua 5.4. One instance per Lua state owns its connections; disposing it (the
 /// host does, with the state) closes them and cancels what is in flight.
 /// <para>
-/// Inside a coroutine a request yields while its I/O runs on the thread pool. Outside one it blocks, and
-/// does its I/O synchronously on the calling thread; connections that blocking requests open stay blocking
-/// sockets, so no thread hand-over sits between a response and the script. Both kinds share one pool.
+/// Inside a coroutine a request yields while its socket I/O waits in the host's event loop (on the thread
+/// pool where the host has none). Outside one it blocks, and does its I/O synchronously on the calling
+/// thread. Either way the response reaches the script with no thread hand-over. Both kinds share one pool.
 /// </para>
 /// </summary>
 [LuaModule("http", Aliases = ["pluto:http"])]
@@ -41,12 +41,12 @@ public sealed partial class HttpModule : IDisposable
     /// <summary><c>http.request(url [, opts])</c>: <c>opts.url</c> is ignored.</summary>
     [LuaFunction("request")]
     public Task<LuaResult<HttpResult>> RequestAsync(LuaCaller caller, string url, RequestOptions? options = null, CancellationToken cancellation = default) =>
-        StartRequest(url, options ?? new RequestOptions(), blocking: !caller.IsYieldable, cancellation);
+        StartRequest(url, options ?? new RequestOptions(), caller, cancellation);
 
     /// <summary><c>http.request(opts)</c> with <c>opts.url</c>.</summary>
     [LuaFunction("request")]
     public Task<LuaResult<HttpResult>> RequestAsync(LuaCaller caller, RequestOptions options, CancellationToken cancellation = default) =>
-        StartRequest(options.Url ?? throw new ArgumentException("Table is missing 'url' option"), options, blocking: !caller.IsYieldable, cancellation);
+        StartRequest(options.Url ?? throw new ArgumentException("Table is missing 'url' option"), options, caller, cancellation);
 
     /// <summary>
     /// <c>http.hasconnection(url)</c>: whether a keep-alive connection to the URL's scheme, host and port is
@@ -76,30 +76,33 @@ public sealed partial class HttpModule : IDisposable
     }
 
     /// <summary>
-    /// Checks and builds the request, then sends it. A <paramref name="blocking"/> caller (outside a coroutine)
-    /// waits anyway, so its I/O is done synchronously on its thread and the returned task is complete: the
-    /// response wakes that thread directly, with no hand-over from the thread pool (see bench/README.md).
+    /// Checks and builds the request, then sends it. A caller outside a coroutine waits anyway, so its I/O is
+    /// done synchronously on its thread and the returned task is complete: the response wakes that thread
+    /// directly. A coroutine's request does its socket I/O through the host's event loop, so it completes on
+    /// the Lua thread while the scheduler waits, with no hand-over from the thread pool (see bench/README.md).
     /// </summary>
-    private Task<LuaResult<HttpResult>> StartRequest(string url, RequestOptions options, bool blocking, CancellationToken cancellation)
+    private Task<LuaResult<HttpResult>> StartRequest(string url, RequestOptions options, LuaCaller caller, CancellationToken cancellation)
     {
+        bool blocking = !caller.IsYieldable;
         // Script mistakes raise before anything is sent; network outcomes come back as nil, reason, detail.
         HttpRequestBuilder.CheckUrl(url);
         HttpRequestBuilder.CheckOptions(options);
         if (HttpRequestBuilder.TryParseUrl(url, out var uri) is { } failure)
             return Task.FromResult<LuaResult<HttpResult>>(failure);
         var request = HttpRequestBuilder.Build(uri, options, blocking);
-        return SendAsync(request, options, async: !blocking, cancellation).AsTask();
+        return SendAsync(request, options, async: !blocking, blocking ? null : caller.Host.EventLoop, cancellation).AsTask();
     }
 
     /// <summary>
     /// Sends a request and reads its response. With <paramref name="async"/> false every step is synchronous
-    /// (and the returned task is complete); with it true, the work starts on the thread pool, so the Lua
-    /// thread returns at once to its other coroutines.
+    /// (and the returned task is complete). With it true and a <paramref name="loop"/>, the request starts
+    /// here and its socket I/O completes wherever the loop is pumped (the Lua thread); without a loop, the
+    /// work starts on the thread pool, so the Lua thread returns at once to its other coroutines.
     /// </summary>
-    private async ValueTask<LuaResult<HttpResult>> SendAsync(ModuleRequest request, RequestOptions options, bool async, CancellationToken cancellation)
+    private async ValueTask<LuaResult<HttpResult>> SendAsync(ModuleRequest request, RequestOptions options, bool async, LuaEventLoop? loop, CancellationToken cancellation)
     {
         using var _ = request;
-        if (async) await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        if (async && loop is null) await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _disposed.Token);
         if (options.Timeout < NoLimitSeconds) timeout.CancelAfter(TimeSpan.FromSeconds(options.Timeout));
 
@@ -109,7 +112,7 @@ public sealed partial class HttpModule : IDisposable
         if (oneOff && !HttpRequestBuilder.HasConnectionHeader(options)) request.Headers.ConnectionClose = true;
 
         using var lease = _pool.Rent(oneOff);
-        var scope = new RequestScope();
+        var scope = new RequestScope { Loop = loop };
         RequestScope.Current = scope;
         try
         {

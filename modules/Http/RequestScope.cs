@@ -15,6 +15,9 @@ internal sealed class RequestScope
         set => CurrentScope.Value = value;
     }
 
+    /// <summary>The loop a coroutine's request does its socket I/O through; null for blocking requests.</summary>
+    public LuaEventLoop? Loop { get; init; }
+
     /// <summary>The connection this request was last written to.</summary>
     public TrackedStream? Connection { get; set; }
 

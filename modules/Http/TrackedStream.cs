@@ -13,8 +13,14 @@ namespace LuaToolkit.Http;
 /// plain NetworkStream over the same socket: NetworkStream's span overloads fall back to Stream's
 /// copy-through-a-rented-array versions in any derived type.
 /// </para>
+/// <para>
+/// Asynchronous reads and writes made for a coroutine's request (a <see cref="RequestScope"/> with a loop)
+/// go through the host's <see cref="LuaEventLoop"/> instead, so they complete on the Lua thread. Everything
+/// else (synchronous requests, the handler's own checks of idle connections) uses the plain stream.
+/// </para>
 /// </summary>
-internal sealed class TrackedStream(Socket socket, string remote, HandlerGeneration generation) : NetworkStream(socket, ownsSocket: true)
+internal sealed class TrackedStream(Socket socket, string remote, HandlerGeneration generation, LoopSocket? attached = null)
+    : NetworkStream(socket, ownsSocket: true)
 {
     private readonly NetworkStream _io = new(socket, ownsSocket: false);
     private readonly object _gate = new();
@@ -23,6 +29,7 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     private int _served;
     private bool _closeWhenIdle;
     private int _disposed;
+    private LoopSocket? _loopSocket = attached;    // attached to its host's loop at connect or at first use
 
     /// <summary><c>scheme://host:port</c> of the remote.</summary>
     public string Remote { get; } = remote;
@@ -84,10 +91,12 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     public override int ReadByte() => _io.ReadByte();
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _io.ReadAsync(buffer, offset, count, cancellationToken);
+        LoopIo() is { } io
+            ? io.ReceiveAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask()
+            : _io.ReadAsync(buffer, offset, count, cancellationToken);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _io.ReadAsync(buffer, cancellationToken);
+        LoopIo() is { } io ? io.ReceiveAsync(buffer, cancellationToken) : _io.ReadAsync(buffer, cancellationToken);
 
     public override void Write(byte[] buffer, int offset, int count)
     {
@@ -110,13 +119,27 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         Bind();
-        return _io.WriteAsync(buffer, offset, count, cancellationToken);
+        return LoopIo() is { } io
+            ? io.SendAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask()
+            : _io.WriteAsync(buffer, offset, count, cancellationToken);
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Bind();
-        return _io.WriteAsync(buffer, cancellationToken);
+        return LoopIo() is { } io ? io.SendAsync(buffer, cancellationToken) : _io.WriteAsync(buffer, cancellationToken);
+    }
+
+    /// <summary>The socket attached to the current request's loop, or null to use the plain stream.</summary>
+    private LoopSocket? LoopIo()
+    {
+        if (RequestScope.Current?.Loop is not { } loop) return null;
+        if (_loopSocket is { } attached) return attached;
+        lock (_gate)
+        {
+            if (!IsOpen) return null;   // the plain stream reports the disposal
+            return _loopSocket ??= loop.Attach(Socket);
+        }
     }
 
     protected override void Dispose(bool disposing)
@@ -124,6 +147,9 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
+            LoopSocket? attached;
+            lock (_gate) attached = _loopSocket;
+            attached?.Dispose();        // fails its pending operations; detaches before the socket closes
             base.Dispose(disposing);   // closes the socket
             if (disposing) _io.Dispose();
         }

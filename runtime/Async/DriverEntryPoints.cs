@@ -21,7 +21,11 @@ internal static unsafe class DriverEntryPoints
     {
         try
         {
-            lua_pushboolean(L, LuaHost.FromState(L).Pending.IsDone(Handle(L, 1)) ? 1 : 0);
+            // poll(h [, pump]): with pump, the event loop's ready events are handled first.
+            var pending = LuaHost.FromState(L).Pending;
+            long handle = Handle(L, 1);
+            bool done = lua_toboolean(L, 2) != 0 ? pending.IsDoneAfterPump(handle) : pending.IsDone(handle);
+            lua_pushboolean(L, done ? 1 : 0);
             return 1;
         }
         catch (Exception ex) { return LuaSignal.Exception(L, ex); }

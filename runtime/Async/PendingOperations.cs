@@ -4,18 +4,20 @@ namespace LuaToolkit;
 /// The operations a state's coroutines wait for, by handle. Completion (on any thread) only bumps an
 /// epoch and wakes a waiter; the owning thread polls, collects and pushes results. The epoch lets the
 /// coroutine driver sleep until "something completed since I last looked" without missing a wake-up.
+/// With an event loop, every wait of the owning thread pumps it, so socket operations attached to it
+/// complete on this thread while it waits; completions elsewhere wake it through the loop.
 /// </summary>
-internal sealed class PendingOperations
+internal sealed class PendingOperations(LuaEventLoop? loop)
 {
     private readonly Dictionary<long, PendingOperation> _operations = [];
     private readonly object _gate = new();
-    private readonly Action _onCompleted;
+    private Action? _onCompleted;
     private long _nextHandle;
     private long _epoch;
 
     private const int SpinsBeforeSleep = 35;
 
-    public PendingOperations() => _onCompleted = OnCompleted;
+    public PendingOperations() : this(null) { }
 
     public int Count => _operations.Count;
 
@@ -25,17 +27,44 @@ internal sealed class PendingOperations
     {
         long handle = ++_nextHandle;
         _operations.Add(handle, operation);
-        operation.Task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onCompleted);
+        operation.Task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onCompleted ??= OnCompleted);
         return handle;
     }
 
     public bool IsDone(long handle) => !_operations.TryGetValue(handle, out var op) || op.Task.IsCompleted;
 
+    /// <summary>
+    /// <see cref="IsDone(long)"/>, after handling the loop's ready events if not done: a coroutine resumed
+    /// by a plain resume loop (no scheduler sleeping for it) still sees its socket operations progress.
+    /// </summary>
+    public bool IsDoneAfterPump(long handle)
+    {
+        if (IsDone(handle)) return true;
+        if (loop is null) return false;
+        loop.Pump(0);
+        return IsDone(handle);
+    }
+
     /// <summary>Blocks the owning thread until the operation completes (outside a yieldable coroutine).</summary>
     public void Block(long handle)
     {
-        if (_operations.TryGetValue(handle, out var op))
-            op.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+        if (!_operations.TryGetValue(handle, out var op)) return;
+        var task = op.Task;
+        if (loop is null)
+        {
+            task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+            return;
+        }
+        while (!task.IsCompleted)
+        {
+            loop.PrepareToSleep();
+            if (task.IsCompleted)
+            {
+                loop.CancelSleep();
+                return;
+            }
+            loop.Pump(-1);
+        }
     }
 
     /// <summary>Pushes the results of a completed operation and forgets it.</summary>
@@ -51,6 +80,8 @@ internal sealed class PendingOperations
     public bool WaitForCompletion(long seen, int timeoutMs)
     {
         if (Epoch != seen) return true;
+        if (loop is not null) return WaitOnLoop(seen, timeoutMs);
+        if (timeoutMs == 0) return false;
         // Spin (and yield) briefly first, as Task.Wait does: a completion that is microseconds away
         // is then seen without a sleep and wake-up of this thread.
         var spinner = new SpinWait();
@@ -72,9 +103,30 @@ internal sealed class PendingOperations
         return true;
     }
 
+    /// <summary>Pumps the loop until the epoch moves past <paramref name="seen"/> or the timeout passes.</summary>
+    private bool WaitOnLoop(long seen, int timeoutMs)
+    {
+        long deadline = Environment.TickCount64 + timeoutMs;
+        while (true)
+        {
+            // Announce the sleep before the last look at the epoch: a completion after that look wakes us.
+            loop!.PrepareToSleep();
+            if (Epoch != seen)
+            {
+                loop.CancelSleep();
+                return true;
+            }
+            long left = timeoutMs < 0 ? -1 : Math.Max(0, deadline - Environment.TickCount64);
+            loop.Pump((int)left);
+            if (Epoch != seen) return true;
+            if (left == 0) return false;
+        }
+    }
+
     private void OnCompleted()
     {
         Interlocked.Increment(ref _epoch);
-        lock (_gate) Monitor.PulseAll(_gate);
+        if (loop is not null) loop.WakeIfSleeping();
+        else lock (_gate) Monitor.PulseAll(_gate);
     }
 }

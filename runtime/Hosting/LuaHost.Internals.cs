@@ -79,6 +79,9 @@ public sealed unsafe partial class LuaHost
             ? LuaCallPath.NativeShim
             : LuaCallPath.LuaTrampoline;
 
+    private static bool DefaultEventLoop() =>
+        LuaEventLoop.IsSupported && !string.Equals(Environment.GetEnvironmentVariable("LUATOOLKIT_EVENT_LOOP"), "off", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Pushes the module table: one shim closure per function, upvalues (instance, entry, wait).</summary>
     private static void PushShimModule(nint L, LuaModuleBinding module, nint instanceHandle)
     {

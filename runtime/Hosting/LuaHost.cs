@@ -37,13 +37,23 @@ public sealed unsafe partial class LuaHost : IDisposable
     {
     }
 
-    /// <summary>A host whose modules use <paramref name="callPath"/>.</summary>
+    /// <summary>A host whose modules use <paramref name="callPath"/>, with an event loop where supported
+    /// (override with the environment variable <c>LUATOOLKIT_EVENT_LOOP=off</c>).</summary>
     /// <exception cref="PlatformNotSupportedException">The native shim was asked for but is not available.</exception>
-    public LuaHost(LuaCallPath callPath)
+    public LuaHost(LuaCallPath callPath) : this(callPath, DefaultEventLoop())
+    {
+    }
+
+    /// <summary>A host whose modules use <paramref name="callPath"/>; with <paramref name="useEventLoop"/>,
+    /// it has an <see cref="EventLoop"/> (Linux only).</summary>
+    /// <exception cref="PlatformNotSupportedException">The native shim or the event loop was asked for but is not available.</exception>
+    public LuaHost(LuaCallPath callPath, bool useEventLoop)
     {
         if (callPath == LuaCallPath.NativeShim && !LuaShim.IsAvailable)
             throw new PlatformNotSupportedException("the native call shim is not available: " + LuaShim.LoadError);
         CallPath = callPath;
+        EventLoop = useEventLoop ? new LuaEventLoop() : null;
+        Pending = new PendingOperations(EventLoop);
         _state = luaL_newstate();
         if (_state == 0) throw new OutOfMemoryException("luaL_newstate failed");
         luaL_openlibs(_state);
@@ -67,7 +77,13 @@ public sealed unsafe partial class LuaHost : IDisposable
     /// subscriber, warnings go to stderr as <c>Lua warning: ...</c>, like the standalone interpreter.</summary>
     public event Action<string>? Warning;
 
-    internal PendingOperations Pending { get; } = new();
+    /// <summary>
+    /// The loop this host's thread pumps whenever it waits for pending work (see <see cref="LuaEventLoop"/>);
+    /// null without one. Modules attach sockets to it so that their I/O completes on the Lua thread.
+    /// </summary>
+    public LuaEventLoop? EventLoop { get; }
+
+    internal PendingOperations Pending { get; }
 
     /// <summary>The host of any thread of a state this host created.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -159,6 +175,7 @@ public sealed unsafe partial class LuaHost : IDisposable
             }
         }
         _instances.Clear();
+        EventLoop?.Dispose();
         _self.Free();
         _cancellation.Dispose();
     }

@@ -26,8 +26,9 @@ local function wait_in_coroutine(h)
   local co = running()
   waiting[co] = h
   local _ <close> = forgetter
-  -- Yield zero values; resumed early (by any plain resume loop), yield again.
-  repeat yield() until poll(h)
+  -- Yield zero values; resumed early (by any plain resume loop), yield again. Each look also handles
+  -- the event loop's ready sockets, so a resume loop that never sleeps still sees I/O progress.
+  repeat yield() until poll(h, true)
   waiting[co] = nil
 end
 

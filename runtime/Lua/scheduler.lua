@@ -93,6 +93,7 @@ function scheduler:run()
     local epoch = driver.epoch()
     local live, suspended, all_blocked = round(self)
     if self.yieldfunc ~= default_yieldfunc then
+      driver.sleep(epoch, 0)   -- handles ready I/O without waiting, so pending operations progress
       self.yieldfunc()
     elseif suspended then
       -- Nothing can progress until an operation completes: sleep until one does (250 ms cap, so a

@@ -73,7 +73,8 @@ public sealed class CloseConnectionsTests : ServerTest
         });
         var r = _lua.Run(RunAll + "\n" + """
             local slow = coroutine.create(function() return http.request(base .. '/slow') end)
-            assert(coroutine.resume(slow))               -- in flight on connection 1
+            -- A coroutine's request progresses while the Lua thread waits; each resume here polls.
+            repeat assert(coroutine.resume(slow)) until http.hasconnection(base)   -- in flight on connection 1
             http.request(base)                           -- connection 2, idle afterwards
             local closer = coroutine.create(function() return http.closeconnections() end)
             assert(coroutine.resume(closer))
@@ -126,8 +127,10 @@ public sealed class CloseConnectionsTests : ServerTest
     public async Task ClosingTheStateClosesConnectionsAndCancelsRequestsInFlight()
     {
         var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _server.Map("/hold", async ctx =>
         {
+            started.TrySetResult();
             try
             {
                 await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
@@ -140,10 +143,12 @@ public sealed class CloseConnectionsTests : ServerTest
         var lua = new LuaHttp();
         lua.Run("""
             held = coroutine.create(function() return http.request(base .. '/hold') end)
-            assert(coroutine.resume(held))                -- connection 1, in flight
+            -- Resumed until connected (each resume polls the event loop); the request then goes out.
+            repeat assert(coroutine.resume(held)) until http.hasconnection(base)   -- connection 1, in flight
             http.request(base)                            -- connection 2, idle afterwards
             """, _server.BaseUrl);
         Assert.True(await _server.WaitUntilAsync(s => s.Accepted == 2), $"accepted {_server.Accepted}");
+        Assert.Same(started.Task, await Task.WhenAny(started.Task, Task.Delay(5000)));
         lua.Dispose();
         Assert.True(await _server.WaitUntilAsync(s => s.Closed == 2), $"closed {_server.Closed}, accepted {_server.Accepted}");
         Assert.Same(aborted.Task, await Task.WhenAny(aborted.Task, Task.Delay(5000)));
