@@ -54,6 +54,9 @@ public sealed class SchedulerConcurrencyTests : ServerTest
             """, _server.BaseUrl);
         Assert.Equal(1000L, r[0]);
         Assert.Equal(16L, r[1]);
-        Assert.InRange(_server.Accepted, 2, 16);
+        // Reused, and in parallel: about one connection per coroutine. The handler's pool may open a spare
+        // one at the start, when a returning connection serves a queued request before that request's own
+        // connect has completed; that connect then joins the pool.
+        Assert.InRange(_server.Accepted, 2, 20);
     }
 }
