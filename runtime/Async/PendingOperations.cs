@@ -84,12 +84,7 @@ internal sealed class PendingOperations(LuaEventLoop? loop)
         if (timeoutMs == 0) return false;
         // Spin (and yield) briefly first, as Task.Wait does: a completion that is microseconds away
         // is then seen without a sleep and wake-up of this thread.
-        var spinner = new SpinWait();
-        for (int i = 0; i < SpinsBeforeSleep; i++)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-            if (Epoch != seen) return true;
-        }
+        if (SpinFor(seen)) return true;
         long deadline = Environment.TickCount64 + timeoutMs;
         lock (_gate)
         {
@@ -103,9 +98,23 @@ internal sealed class PendingOperations(LuaEventLoop? loop)
         return true;
     }
 
+    private bool SpinFor(long seen)
+    {
+        var spinner = new SpinWait();
+        for (int i = 0; i < SpinsBeforeSleep; i++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            if (Epoch != seen) return true;
+        }
+        return false;
+    }
+
     /// <summary>Pumps the loop until the epoch moves past <paramref name="seen"/> or the timeout passes.</summary>
     private bool WaitOnLoop(long seen, int timeoutMs)
     {
+        // A completion microseconds away on another thread (a task continuing on the pool) is seen by a short
+        // spin without a sleep and an eventfd wake-up; socket readiness is found by the pump right after.
+        if (timeoutMs != 0 && SpinFor(seen)) return true;
         long deadline = Environment.TickCount64 + timeoutMs;
         while (true)
         {
