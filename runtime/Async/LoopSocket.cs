@@ -141,23 +141,25 @@ public sealed class LoopSocket : IDisposable
         _send.Deliver();
     }
 
-    internal void WithDescriptor(Action<nint> action)
+    /// <summary>
+    /// Holds the socket's handle and gives its descriptor; false when the socket is closed. Held across each
+    /// system call, so a concurrent close cannot hand the number to another socket. Pair with <see cref="Release"/>.
+    /// </summary>
+    internal bool TryAcquire(out nint fd)
     {
         bool added = false;
         try
         {
             _handle.DangerousAddRef(ref added);
-            action(_handle.DangerousGetHandle());
         }
         catch (ObjectDisposedException)
         {
-            // Closed already: the kernel dropped its epoll registration with it.
         }
-        finally
-        {
-            if (added) _handle.DangerousRelease();
-        }
+        fd = added ? _handle.DangerousGetHandle() : -1;
+        return added;
     }
+
+    internal void Release() => _handle.DangerousRelease();
 
     private void RetryReceive()
     {
@@ -192,42 +194,37 @@ public sealed class LoopSocket : IDisposable
         return SocketError.Success;
     }
 
-    // The handle is held across each call, so a concurrent close cannot hand its number to another socket.
     private int Receive(Span<byte> buffer, out SocketError error)
     {
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-            return Epoll.Receive(_handle.DangerousGetHandle(), buffer, out error);
-        }
-        catch (ObjectDisposedException)
+        if (!TryAcquire(out nint fd))
         {
             error = SocketError.OperationAborted;
             return -1;
         }
+        try
+        {
+            return Epoll.Receive(fd, buffer, out error);
+        }
         finally
         {
-            if (added) _handle.DangerousRelease();
+            Release();
         }
     }
 
     private int Send(ReadOnlySpan<byte> buffer, out SocketError error)
     {
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-            return Epoll.Send(_handle.DangerousGetHandle(), buffer, out error);
-        }
-        catch (ObjectDisposedException)
+        if (!TryAcquire(out nint fd))
         {
             error = SocketError.OperationAborted;
             return -1;
         }
+        try
+        {
+            return Epoll.Send(fd, buffer, out error);
+        }
         finally
         {
-            if (added) _handle.DangerousRelease();
+            Release();
         }
     }
 

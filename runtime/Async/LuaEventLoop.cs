@@ -115,21 +115,28 @@ public sealed class LuaEventLoop : IDisposable
     private LoopSocket Attach(Socket socket, bool connecting)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        ulong id;
+        LoopSocket attached;
         lock (_sockets)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            id = ++_nextId;
+            attached = new LoopSocket(this, socket, ++_nextId, connecting);
+            _sockets.Add(attached.Id, attached);
         }
-        var attached = new LoopSocket(this, socket, id, connecting);
-        lock (_sockets) _sockets.Add(id, attached);
         try
         {
-            attached.WithDescriptor(fd => Epoll.Add(_epoll, fd, Epoll.In | Epoll.Out | Epoll.RdHup | Epoll.EdgeTriggered, id));
+            if (!attached.TryAcquire(out nint fd)) throw new ObjectDisposedException(nameof(Socket));
+            try
+            {
+                Epoll.Add(_epoll, fd, Epoll.In | Epoll.Out | Epoll.RdHup | Epoll.EdgeTriggered, attached.Id);
+            }
+            finally
+            {
+                attached.Release();
+            }
         }
         catch
         {
-            lock (_sockets) _sockets.Remove(id);
+            lock (_sockets) _sockets.Remove(attached.Id);
             throw;
         }
         return attached;
@@ -141,7 +148,16 @@ public sealed class LuaEventLoop : IDisposable
         {
             if (!_sockets.Remove(socket.Id) || _disposed) return;
         }
-        socket.WithDescriptor(fd => Epoll.Remove(_epoll, fd));
+        // A closed socket is gone from the epoll set already: the kernel dropped it with the descriptor.
+        if (!socket.TryAcquire(out nint fd)) return;
+        try
+        {
+            Epoll.Remove(_epoll, fd);
+        }
+        finally
+        {
+            socket.Release();
+        }
     }
 
     /// <summary>
@@ -175,19 +191,21 @@ public sealed class LuaEventLoop : IDisposable
             int n = Epoll.Wait(_epoll, _events, MaxEvents, timeoutMs);
             // Awake again before dispatching: completions on this thread need not signal the eventfd.
             Volatile.Write(ref _sleeping, 0);
-            Volatile.Write(ref _lastBatch, n);
+            int ready = n;
             for (int i = 0; i < n; i++)
             {
                 ulong id = Epoll.DataAt(_events, i);
                 if (id == WakeId)
                 {
                     Epoll.Drain(_wake);
+                    ready--;     // a wake-up is not a ready socket (see BatchSends)
                     continue;
                 }
                 LoopSocket? socket;
                 lock (_sockets) _sockets.TryGetValue(id, out socket);
                 socket?.OnReady(Epoll.EventsAt(_events, i));
             }
+            Volatile.Write(ref _lastBatch, ready);
             return n;
         }
         finally

@@ -17,8 +17,6 @@ internal sealed class PendingOperations(LuaEventLoop? loop)
 
     private const int SpinsBeforeSleep = 35;
 
-    public PendingOperations() : this(null) { }
-
     public int Count => _operations.Count;
 
     public long Epoch => Interlocked.Read(ref _epoch);
