@@ -22,6 +22,9 @@ public sealed class LoopSocket : IDisposable
     // Readiness as last observed: false after the kernel said EAGAIN, true again at the next edge.
     private bool _readable = true;
     private bool _writable = true;
+    // The peer's end of stream or an error has been signalled: what is left to read includes it, so a short
+    // read no longer means "nothing left" (see ReceiveNow).
+    private bool _ended;
     private bool _disposed;
 
     internal LoopSocket(LuaEventLoop loop, Socket socket, ulong id, bool connecting)
@@ -46,10 +49,9 @@ public sealed class LoopSocket : IDisposable
             if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<int>(cancellationToken);
             if (_readable)
             {
-                int n = Receive(buffer.Span, out var error);
+                int n = ReceiveNow(buffer.Span, out var error);
                 if (n >= 0) return new ValueTask<int>(n);
                 if (error != SocketError.WouldBlock) return ValueTask.FromException<int>(Failed(error, "read data from"));
-                _readable = false;
             }
             return new ValueTask<int>(_receive, _receive.Begin(buffer, 0, cancellationToken));
         }
@@ -105,6 +107,7 @@ public sealed class LoopSocket : IDisposable
             if ((events & (Epoll.In | Epoll.Err | Epoll.Hup | Epoll.RdHup)) != 0)
             {
                 _readable = true;
+                if ((events & (Epoll.Err | Epoll.Hup | Epoll.RdHup)) != 0) _ended = true;
                 if (_receive.IsPending) RetryReceive();
             }
             if ((events & (Epoll.Out | Epoll.Err | Epoll.Hup)) != 0)
@@ -163,10 +166,25 @@ public sealed class LoopSocket : IDisposable
 
     private void RetryReceive()
     {
-        int n = Receive(_receive.Buffer.Span, out var error);
+        int n = ReceiveNow(_receive.Buffer.Span, out var error);
         if (n >= 0) _receive.Stage(n);
-        else if (error == SocketError.WouldBlock) _readable = false;
-        else _receive.Stage(Failed(error, "read data from"));
+        else if (error != SocketError.WouldBlock) _receive.Stage(Failed(error, "read data from"));
+    }
+
+    /// <summary>
+    /// One receive system call (under the lock), keeping <see cref="_readable"/> up to date. A read that
+    /// filled less than the buffer emptied the socket's queue, so the socket counts as not readable until the
+    /// next edge (as Netty's edge-triggered transport does): the next receive then waits at once instead of
+    /// spending a system call to learn EAGAIN. Data arriving after that read raises a new edge; one that
+    /// arrived before it may leave a stale edge, which costs one EAGAIN and nothing else. Not so once the
+    /// peer has closed (or the socket failed): that edge has been consumed, the end of stream still waits to
+    /// be read, and nothing more will arrive to signal it.
+    /// </summary>
+    private int ReceiveNow(Span<byte> buffer, out SocketError error)
+    {
+        int n = Receive(buffer, out error);
+        if (n < 0 ? error == SocketError.WouldBlock : n > 0 && n < buffer.Length && !_ended) _readable = false;
+        return n;
     }
 
     private void RetrySend()
@@ -270,6 +288,7 @@ public sealed class LoopSocket : IDisposable
 
         public short Begin(Memory<byte> buffer, int done, CancellationToken token)
         {
+            owner._loop.OperationBegan();
             _core.Reset();
             Buffer = buffer;
             Done = done;
@@ -303,6 +322,7 @@ public sealed class LoopSocket : IDisposable
 
         private void Finish()
         {
+            owner._loop.OperationEnded();
             IsPending = false;
             Volatile.Write(ref _staged, 1);
             Buffer = default;

@@ -28,6 +28,7 @@ public sealed class LuaEventLoop : IDisposable
     private readonly SendBatch _sendBatch;
     private ulong _nextId;
     private int _lastBatch;     // sockets made ready by the last pump
+    private int _waiting;       // socket operations waiting for readiness or a batched send
     private int _sleeping;      // 0 awake, 1 about to sleep or sleeping, 2 woken
     private int _pumping;
     private bool _disposed;
@@ -66,6 +67,16 @@ public sealed class LuaEventLoop : IDisposable
     internal bool BatchSends => Volatile.Read(ref _lastBatch) > 1;
 
     internal void QueueSend(LoopSocket socket) => _sendBatch.Add(socket);
+
+    /// <summary>
+    /// Whether some socket operation waits: what the thread waits for then comes (at least partly) through
+    /// <see cref="Pump"/>, so spinning for a completion from another thread first is wasted.
+    /// </summary>
+    internal bool HasWaitingOperations => Volatile.Read(ref _waiting) > 0;
+
+    internal void OperationBegan() => Interlocked.Increment(ref _waiting);
+
+    internal void OperationEnded() => Interlocked.Decrement(ref _waiting);
 
     /// <summary>
     /// Connects <paramref name="socket"/> (a new one) without blocking and attaches it; the socket is left in

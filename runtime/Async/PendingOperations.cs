@@ -110,9 +110,15 @@ internal sealed class PendingOperations(LuaEventLoop? loop)
     /// <summary>Pumps the loop until the epoch moves past <paramref name="seen"/> or the timeout passes.</summary>
     private bool WaitOnLoop(long seen, int timeoutMs)
     {
-        // A completion microseconds away on another thread (a task continuing on the pool) is seen by a short
-        // spin without a sleep and an eventfd wake-up; socket readiness is found by the pump right after.
-        if (timeoutMs != 0 && SpinFor(seen)) return true;
+        // While socket operations wait, readiness already there is handled at once (only the pump completes
+        // them, so spinning would be wasted). Otherwise a completion microseconds away on another thread (a
+        // task continuing on the pool) is seen by a short spin, without a sleep and an eventfd wake-up.
+        if (timeoutMs != 0)
+        {
+            if (loop!.HasWaitingOperations) loop.Pump(0);
+            else if (SpinFor(seen)) return true;
+            if (Epoch != seen) return true;
+        }
         long deadline = Environment.TickCount64 + timeoutMs;
         while (true)
         {

@@ -99,6 +99,41 @@ public sealed class EventLoopTests : IDisposable
         Assert.Equal(0, await receive);
     }
 
+
+    [Fact]
+    public async Task AfterAShortReadTheNextReceiveWaitsForTheNextEdge()
+    {
+        var (client, _, peer) = Pair();
+        peer.Send("one"u8);
+        Thread.Sleep(50);
+        Loop.Pump(0);    // the edge for "one" is consumed here
+        var buffer = new byte[16];
+        Assert.Equal(3, await client.ReceiveAsync(buffer));   // short: the queue is empty now
+
+        var next = client.ReceiveAsync(buffer);
+        Assert.False(next.IsCompleted);
+        peer.Send("two!"u8);
+        PumpUntil(() => next.IsCompleted);
+        Assert.Equal(4, await next);
+        Assert.Equal("two!"u8.ToArray(), buffer[..4]);
+    }
+
+    [Fact]
+    public async Task TheEndOfTheStreamAfterAShortReadStillReadsAsZero()
+    {
+        // Data and the peer's close arrive together and their one edge is consumed before the read: the short
+        // read empties the data, and the end of stream that remains has no edge left to announce it.
+        var (client, _, peer) = Pair();
+        peer.Send("last words"u8);
+        peer.Shutdown(SocketShutdown.Send);
+        Thread.Sleep(50);
+        Loop.Pump(0);
+        Assert.Equal(10, await client.ReceiveAsync(new byte[64]));
+
+        var end = client.ReceiveAsync(new byte[64]);
+        PumpUntil(() => end.IsCompleted);
+        Assert.Equal(0, await end);
+    }
     [Fact]
     public async Task ASendLargerThanTheSocketBuffersWaitsForThePeerAndArrivesIntact()
     {
