@@ -26,6 +26,7 @@ public sealed partial class HttpModule : IDisposable
     private const double NoLimitSeconds = 1e7;
 
     private readonly ConnectionPool _pool;
+    private readonly UrlCache _urls = new();
     private readonly CancellationTokenSource _disposed = new();
 
     public HttpModule() : this(null) { }
@@ -54,7 +55,7 @@ public sealed partial class HttpModule : IDisposable
     /// </summary>
     [LuaFunction("hasconnection")]
     public bool HasConnection(string url) =>
-        HttpRequestBuilder.TryParseUrl(url, out var uri) is null && _pool.HasConnection(RemoteKey.For(uri));
+        _urls.TryParse(url, out var uri) is null && _pool.HasConnection(RemoteKey.For(uri));
 
     /// <summary>
     /// <c>http.closeconnections()</c>, only inside a coroutine: closes idle pooled connections, lets requests
@@ -87,7 +88,7 @@ public sealed partial class HttpModule : IDisposable
         // Script mistakes raise before anything is sent; network outcomes come back as nil, reason, detail.
         HttpRequestBuilder.CheckUrl(url);
         HttpRequestBuilder.CheckOptions(options);
-        if (HttpRequestBuilder.TryParseUrl(url, out var uri) is { } failure)
+        if (_urls.TryParse(url, out var uri) is { } failure)
             return Task.FromResult<LuaResult<HttpResult>>(failure);
         var request = HttpRequestBuilder.Build(uri, options, blocking);
         return SendAsync(request, options, async: !blocking, blocking ? null : caller.Host.EventLoop, cancellation).AsTask();

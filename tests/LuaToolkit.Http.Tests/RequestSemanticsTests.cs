@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using LuaToolkit.Http.Tests.Infrastructure;
 namespace LuaToolkit.Http.Tests;
 
@@ -117,6 +118,31 @@ public abstract class RequestSemanticsTests(RequestMode mode) : ServerTest(mode)
     {
         var r = _lua.Run("return http.request(base, { timeout = math.huge })", _server.BaseUrl);
         Assert.Equal("hello", r[0]);
+    }
+
+    [Fact]
+    public void EachOfManyUrlsReachesItsOwnTargetEveryTime()
+    {
+        // More distinct URLs than the module keeps parsed, twice over, with a bad URL among them each time:
+        // every request goes where its own URL says, and the bad one fails every time.
+        for (int i = 1; i <= 150; i++)
+        {
+            string name = "p" + i;
+            _server.Map("/" + name, context => context.Response.WriteAsync(name));
+        }
+        var r = _lua.Run("""
+            local wrong = {}
+            for round = 1, 2 do
+              for i = 1, 150 do
+                local body = http.request(base .. '/p' .. i)
+                if body ~= 'p' .. i then wrong[#wrong + 1] = i .. ':' .. tostring(body) end
+              end
+              local ok, reason = http.request('not a url')
+              if ok ~= nil or reason ~= 'Invalid URL' then wrong[#wrong + 1] = 'bad url: ' .. tostring(reason) end
+            end
+            return table.concat(wrong, ' ')
+            """, _server.BaseUrl);
+        Assert.Equal("", r[0]);
     }
 }
 
