@@ -28,7 +28,7 @@ static int Usage()
 
 namespace LuaToolkit.Bench.Http
 {
-    internal sealed partial class Bench(string baseUrl)
+    internal sealed partial class Bench(string baseUrl, Process server)
     {
         private int _failures;
 
@@ -54,7 +54,7 @@ namespace LuaToolkit.Bench.Http
             {
                 string baseUrl = $"http://127.0.0.1:{port}";
                 await WaitUntilUp(baseUrl + "/hello", server);
-                var bench = new Bench(baseUrl);
+                var bench = new Bench(baseUrl, server);
                 Console.WriteLine($"server pid {server.Id} on {baseUrl}; {Environment.ProcessorCount} cores; {DateTime.Now:yyyy-MM-dd HH:mm}");
                 await body(bench);
                 if (bench._failures > 0)
@@ -215,12 +215,13 @@ namespace LuaToolkit.Bench.Http
             string url = baseUrl + "/hello";
             Console.WriteLine($"item 3: GET /hello (12-byte body), sequential n={seqCount}, concurrent n={concCount}");
             Console.WriteLine("each case: a fresh Lua host and a fresh HttpClient, both warmed up with the case's own workload,");
-            Console.WriteLine("then 3 alternating rounds, best of each");
-            Console.WriteLine($"{"case",-22} {"ours req/s",12} {"HttpClient req/s",17} {"ratio",7}  target >= 0.90");
-            void Row(string name, double ours, double theirs)
+            Console.WriteLine("then 3 alternating rounds, best of each; CPU: microseconds per request over the 3 rounds, this");
+            Console.WriteLine("process (client) + the server process, for ours | HttpClient");
+            Console.WriteLine($"{"case",-22} {"ours req/s",12} {"HttpClient req/s",17} {"ratio",7}  target >= 0.90  CPU us/req ours | HttpClient");
+            void Row(string name, double ours, double theirs, Cpu oursCpu, Cpu theirCpu)
             {
                 double ratio = ours / theirs;
-                Console.WriteLine($"{name,-22} {ours,12:F0} {theirs,17:F0} {ratio,7:F2}  {(ratio >= 0.9 ? "met" : "MISSED")}");
+                Console.WriteLine($"{name,-22} {ours,12:F0} {theirs,17:F0} {ratio,7:F2}  {(ratio >= 0.9 ? "met   " : "MISSED")}          {oursCpu} | {theirCpu}");
             }
             // Each case stands for a script of its own: a sequential script never used coroutines, so its
             // connections were opened and used by blocking requests only (see HttpModule: blocking requests
@@ -234,13 +235,35 @@ namespace LuaToolkit.Bench.Http
                 ours(Math.Max(500, 10 * k));
                 await ClientConc(client, url, Math.Max(500, 10 * k), k);
                 double o = 0, t = 0;
+                Cpu oc = default, tc = default;
                 for (int round = 0; round < 3; round++)
                 {
+                    var before = CpuNow();
                     o = Math.Max(o, ours(n));
+                    var middle = CpuNow();
                     t = Math.Max(t, await ClientConc(client, url, n, k));
+                    var after = CpuNow();
+                    oc += (middle - before) / (3.0 * (n / k * k));
+                    tc += (after - middle) / (3.0 * (n / k * k));
                 }
-                Row(k == 1 ? "sequential" : $"{k} concurrent", o, t);
+                Row(k == 1 ? "sequential" : $"{k} concurrent", o, t, oc, tc);
             }
+        }
+
+        /// <summary>CPU time in microseconds: this process (the client) and the server process.</summary>
+        private readonly record struct Cpu(double Client, double Server)
+        {
+            public static Cpu operator -(Cpu a, Cpu b) => new(a.Client - b.Client, a.Server - b.Server);
+            public static Cpu operator +(Cpu a, Cpu b) => new(a.Client + b.Client, a.Server + b.Server);
+            public static Cpu operator /(Cpu a, double d) => new(a.Client / d, a.Server / d);
+            public override string ToString() => $"{Client:F1}+{Server:F1}";
+        }
+
+        private Cpu CpuNow()
+        {
+            using var self = Process.GetCurrentProcess();
+            server.Refresh();
+            return new(self.TotalProcessorTime.TotalMicroseconds, server.TotalProcessorTime.TotalMicroseconds);
         }
     }
 }

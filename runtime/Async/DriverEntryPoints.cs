@@ -76,6 +76,18 @@ internal static unsafe class DriverEntryPoints
         catch (Exception ex) { return LuaSignal.Exception(L, ex); }
     }
 
+    /// <summary><c>report(done)</c>: sets <c>done[h] = true</c> for each operation completed since the last report.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int Report(nint L)
+    {
+        try
+        {
+            LuaHost.FromState(L).Pending.ReportCompleted(L, 1);
+            return 0;
+        }
+        catch (Exception ex) { return LuaSignal.Exception(L, ex); }
+    }
+
     /// <summary><c>sleep(seen_epoch, ms)</c>: true when something completed, false on timeout.</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static int Sleep(nint L)

@@ -9,6 +9,9 @@ public abstract class PendingOperation(Task task)
 {
     public Task Task { get; } = task;
 
+    /// <summary>Its completion has been reported to the driver (<see cref="PendingOperations.ReportCompleted"/>).</summary>
+    internal bool Reported { get; set; }
+
     /// <summary>Pushes the results of the completed task (or <c>SIGNAL, message</c>) and returns their count.</summary>
     public abstract int Push(nint L);
 }

@@ -1,3 +1,5 @@
+using static LuaToolkit.Native.LuaNative;
+
 namespace LuaToolkit;
 
 /// <summary>
@@ -14,6 +16,7 @@ internal sealed class PendingOperations(LuaEventLoop? loop)
     private Action? _onCompleted;
     private long _nextHandle;
     private long _epoch;
+    private long _reportedEpoch = -1;
 
     private const int SpinsBeforeSleep = 35;
 
@@ -73,6 +76,26 @@ internal sealed class PendingOperations(LuaEventLoop? loop)
     }
 
     public void Forget(long handle) => _operations.Remove(handle);
+
+    /// <summary>
+    /// Sets <c>t[handle] = true</c> in the table at <paramref name="table"/> for every operation that completed
+    /// since the last call, so a scheduler finds which coroutines can go on with table lookups instead of a
+    /// call per coroutine. Costs nothing when the epoch has not moved. The epoch is read before the scan: a
+    /// completion the scan misses moves it afterwards, so the next call scans again.
+    /// </summary>
+    public void ReportCompleted(nint L, int table)
+    {
+        long epoch = Epoch;
+        if (epoch == _reportedEpoch) return;
+        _reportedEpoch = epoch;
+        foreach (var (handle, op) in _operations)
+        {
+            if (op.Reported || !op.Task.IsCompleted) continue;
+            op.Reported = true;
+            lua_pushboolean(L, 1);
+            lua_rawseti(L, table, handle);
+        }
+    }
 
     /// <summary>Sleeps until the epoch moves past <paramref name="seen"/> or the timeout passes.</summary>
     public bool WaitForCompletion(long seen, int timeoutMs)

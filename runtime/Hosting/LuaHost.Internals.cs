@@ -62,7 +62,8 @@ public sealed unsafe partial class LuaHost
         lua_pushcclosure(L, &DriverEntryPoints.Forget, 0);
         lua_pushcclosure(L, &DriverEntryPoints.Epoch, 0);
         lua_pushcclosure(L, &DriverEntryPoints.Sleep, 0);
-        CallOrThrow(L, 7, 4, 0);
+        lua_pushcclosure(L, &DriverEntryPoints.Report, 0);
+        CallOrThrow(L, 8, 4, 0);
         // stack: signal, tail, wait, driver
         PushRegistry(L, RegisterKey);
         lua_rotate(L, -2, 1);

@@ -3,12 +3,14 @@
 -- pending operation to wait for. Every step is a tail call, so `error(msg, 2)` names the script line
 -- that called the module function. The native shim calls `wait` for a pending operation and handles
 -- a SIGNAL, message result itself.
-local SIGNAL, poll, block, collect, forget, epoch, sleep = ...
+local SIGNAL, poll, block, collect, forget, epoch, sleep, report = ...
 local isyieldable, running, yield = coroutine.isyieldable, coroutine.running, coroutine.yield
 local mathtype, error, select, setmetatable = math.type, error, select, setmetatable
 
 -- coroutine -> handle of the operation it waits for (weak: an abandoned coroutine is not kept alive)
 local waiting = setmetatable({}, { __mode = "k" })
+-- handle -> true once its operation is known to have completed (set by `report`, cleared when the waiting ends)
+local done = {}
 
 local signal, tail
 
@@ -18,6 +20,7 @@ local forgetter = setmetatable({}, { __close = function()
   local h = waiting[co]
   if h then
     waiting[co] = nil
+    done[h] = nil
     forget(h)
   end
 end })
@@ -30,6 +33,7 @@ local function wait_in_coroutine(h)
   -- the event loop's ready sockets, so a resume loop that never sleeps still sees I/O progress.
   repeat yield() until poll(h, true)
   waiting[co] = nil
+  done[h] = nil
 end
 
 -- Waits for operation h (yielding inside a yieldable coroutine, blocking outside); returns its raw results.
@@ -58,7 +62,20 @@ local driver = {}
 --- True when `co` is suspended waiting for an operation that has not completed yet.
 function driver.blocked(co)
   local h = waiting[co]
-  return h ~= nil and not poll(h)
+  return h ~= nil and not done[h] and not poll(h)
+end
+
+--- Notes which operations have completed since the last call (cheap when none has).
+function driver.refresh()
+  report(done)
+end
+
+--- `blocked` as of the last `refresh`, without asking the host: for a scheduler that refreshes once per
+--- round and then looks at many coroutines. A completion after the refresh moves the epoch, so a sleep
+--- until the epoch moves returns at once and the next round sees it.
+function driver.blocked_at_refresh(co)
+  local h = waiting[co]
+  return h ~= nil and not done[h]
 end
 
 --- A counter that moves whenever any pending operation completes.

@@ -67,7 +67,8 @@ end
 -- when the round began (Pluto runs another round then), whether any still is, and whether all of those
 -- wait for pending work.
 local function round(self)
-  local blocked = driver.blocked
+  local blocked = driver.blocked_at_refresh
+  driver.refresh()
   local live, suspended, all_blocked = false, false, true
   for i, coro in pairs(self.coros) do
     local s = status(coro)

@@ -149,6 +149,31 @@ public sealed class SchedulerTests : IDisposable
     }
 
     [Fact]
+    public void DriverTellsCustomSchedulersWhichCoroutinesWait()
+    {
+        // blocked(co) asks the host; blocked_at_refresh(co) answers from what refresh() last noted, which is
+        // what the scheduler's rounds use (one refresh per round instead of one call per coroutine).
+        var r = _t.Run("""
+            local driver = require 'toolkit.driver'
+            local co = coroutine.create(function() async.delay(50) end)
+            coroutine.resume(co)
+            driver.refresh()
+            local exact, noted = driver.blocked(co), driver.blocked_at_refresh(co)
+            while true do
+              local seen = driver.epoch()
+              if not driver.blocked(co) then break end
+              driver.sleep(seen, 1000)
+            end
+            local stale = driver.blocked_at_refresh(co)
+            driver.refresh()
+            local fresh = driver.blocked_at_refresh(co)
+            coroutine.resume(co)
+            return exact, noted, stale, fresh, coroutine.status(co), driver.blocked(co)
+            """);
+        Assert.Equal([true, true, true, false, "dead", false], r);
+    }
+
+    [Fact]
     public void WaitersRunConcurrently()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
