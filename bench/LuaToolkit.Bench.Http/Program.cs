@@ -215,9 +215,9 @@ namespace LuaToolkit.Bench.Http
             string url = baseUrl + "/hello";
             Console.WriteLine($"item 3: GET /hello (12-byte body), sequential n={seqCount}, concurrent n={concCount}");
             Console.WriteLine("each case: a fresh Lua host and a fresh HttpClient, both warmed up with the case's own workload,");
-            Console.WriteLine("then 3 alternating rounds, best of each; CPU: microseconds per request over the 3 rounds, this");
-            Console.WriteLine("process (client) + the server process, for ours | HttpClient");
-            Console.WriteLine($"{"case",-22} {"ours req/s",12} {"HttpClient req/s",17} {"ratio",7}  target >= 0.90  CPU us/req ours | HttpClient");
+            Console.WriteLine("then 3 alternating rounds, best of each; per request over the 3 rounds: CPU microseconds of this");
+            Console.WriteLine("process (client) + the server process, and bytes the client allocated, for ours | HttpClient");
+            Console.WriteLine($"{"case",-22} {"ours req/s",12} {"HttpClient req/s",17} {"ratio",7}  target >= 0.90  CPU us + alloc per request, ours | HttpClient");
             void Row(string name, double ours, double theirs, Cpu oursCpu, Cpu theirCpu)
             {
                 double ratio = ours / theirs;
@@ -250,20 +250,24 @@ namespace LuaToolkit.Bench.Http
             }
         }
 
-        /// <summary>CPU time in microseconds: this process (the client) and the server process.</summary>
+        /// <summary>CPU time in microseconds, this process (the client) and the server process; bytes this process allocated.</summary>
         private readonly record struct Cpu(double Client, double Server)
         {
-            public static Cpu operator -(Cpu a, Cpu b) => new(a.Client - b.Client, a.Server - b.Server);
-            public static Cpu operator +(Cpu a, Cpu b) => new(a.Client + b.Client, a.Server + b.Server);
-            public static Cpu operator /(Cpu a, double d) => new(a.Client / d, a.Server / d);
-            public override string ToString() => $"{Client:F1}+{Server:F1}";
+            public double Allocated { get; init; }
+            public static Cpu operator -(Cpu a, Cpu b) => new(a.Client - b.Client, a.Server - b.Server) { Allocated = a.Allocated - b.Allocated };
+            public static Cpu operator +(Cpu a, Cpu b) => new(a.Client + b.Client, a.Server + b.Server) { Allocated = a.Allocated + b.Allocated };
+            public static Cpu operator /(Cpu a, double d) => new(a.Client / d, a.Server / d) { Allocated = a.Allocated / d };
+            public override string ToString() => $"{Client:F1}+{Server:F1} {Allocated,5:F0} B";
         }
 
         private Cpu CpuNow()
         {
             using var self = Process.GetCurrentProcess();
             server.Refresh();
-            return new(self.TotalProcessorTime.TotalMicroseconds, server.TotalProcessorTime.TotalMicroseconds);
+            return new(self.TotalProcessorTime.TotalMicroseconds, server.TotalProcessorTime.TotalMicroseconds)
+            {
+                Allocated = GC.GetTotalAllocatedBytes(precise: false),
+            };
         }
     }
 }
