@@ -5,14 +5,13 @@ using LuaToolkit;
 using LuaToolkit.Bench.Http;
 using LuaToolkit.Http;
 
-// dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- throughput [sequentialCount] [concurrentCount]
+// dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- throughput [sequentialCount] [concurrentCount] [--nginx [path]]
 // dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- bigbody
 // (internal) server <port>
 return args switch
 {
     ["server", var port] => Server.Run(int.Parse(port)),
-    ["throughput", .. var rest] => await Bench.WithServer(b => b.Throughput(
-        rest.Length > 0 ? int.Parse(rest[0]) : 5000, rest.Length > 1 ? int.Parse(rest[1]) : 10000)),
+    ["throughput", .. var rest] => await ThroughputCommand(rest),
     ["bigbody-case", var which, var url] => Bench.BigBodyCase(which, url),
     ["waiting", .. var wrest] => await Bench.WithServer(b => b.Waiting(wrest.Length > 0 ? int.Parse(wrest[0]) : 10000)),
     ["waiting-case", var which, var url, var count] => Bench.WaitingCase(which, url, int.Parse(count)),
@@ -22,8 +21,20 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LuaToolkit.Bench.Http throughput [seqCount] [concCount] | bigbody");
+    Console.Error.WriteLine("usage: LuaToolkit.Bench.Http throughput [seqCount] [concCount] [--nginx [path]] | bigbody | waiting [count]");
     return 2;
+}
+
+// Item 3 against Kestrel (default) or, with --nginx, against nginx (path optional).
+static Task<int> ThroughputCommand(string[] rest)
+{
+    int at = Array.IndexOf(rest, "--nginx");
+    string? nginx = at < 0 ? null : at + 1 < rest.Length ? rest[at + 1] : Nginx.DefaultPath;
+    var counts = at < 0 ? rest : rest[..at];
+    int seq = counts.Length > 0 ? int.Parse(counts[0]) : 5000, conc = counts.Length > 1 ? int.Parse(counts[1]) : 10000;
+    return nginx is null
+        ? Bench.WithServer(b => b.Throughput(seq, conc))
+        : Bench.WithServer(b => b.Throughput(seq, conc), port => Nginx.StartInfo(nginx, port, out _), "nginx");
 }
 
 namespace LuaToolkit.Bench.Http
@@ -33,18 +44,10 @@ namespace LuaToolkit.Bench.Http
         private int _failures;
 
         /// <summary>Starts the server child process, waits for it, runs the benchmark, always kills the child.</summary>
-        public static async Task<int> WithServer(Func<Bench, Task> body)
+        public static async Task<int> WithServer(Func<Bench, Task> body, Func<int, ProcessStartInfo>? startServer = null, string serverName = "Kestrel")
         {
             int port = FreePort();
-            var psi = new ProcessStartInfo(Environment.ProcessPath!, ["server", port.ToString()])
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            // If launched through `dotnet LuaToolkit.Bench.Http.dll`, run the dll again the same way.
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-                psi.ArgumentList.Insert(0, typeof(Bench).Assembly.Location);
+            var psi = startServer?.Invoke(port) ?? KestrelStartInfo(port);
             using var server = Process.Start(psi)!;
             server.OutputDataReceived += (_, _) => { };
             server.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[server] " + e.Data); };
@@ -55,7 +58,7 @@ namespace LuaToolkit.Bench.Http
                 string baseUrl = $"http://127.0.0.1:{port}";
                 await WaitUntilUp(baseUrl + "/hello", server);
                 var bench = new Bench(baseUrl, server);
-                Console.WriteLine($"server pid {server.Id} on {baseUrl}; {Environment.ProcessorCount} cores; {DateTime.Now:yyyy-MM-dd HH:mm}");
+                Console.WriteLine($"{serverName} server pid {server.Id} on {baseUrl}; {Environment.ProcessorCount} cores; {DateTime.Now:yyyy-MM-dd HH:mm}");
                 await body(bench);
                 if (bench._failures > 0)
                 {
@@ -70,6 +73,20 @@ namespace LuaToolkit.Bench.Http
                 try { if (!server.HasExited) server.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
                 server.WaitForExit(5000);
             }
+        }
+
+        /// <summary>This executable again, as `server &lt;port&gt;` (through `dotnet` if it was launched that way).</summary>
+        private static ProcessStartInfo KestrelStartInfo(int port)
+        {
+            var psi = new ProcessStartInfo(Environment.ProcessPath!, ["server", port.ToString()])
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+                psi.ArgumentList.Insert(0, typeof(Bench).Assembly.Location);
+            return psi;
         }
 
         private static int FreePort()
