@@ -12,6 +12,7 @@ namespace LuaToolkit;
 internal sealed class PendingOperations(LuaEventLoop? loop)
 {
     private readonly Dictionary<long, PendingOperation> _operations = [];
+    private readonly List<long> _completed = [];
     private readonly object _gate = new();
     private Action? _onCompleted;
     private long _nextHandle;
@@ -88,13 +89,20 @@ internal sealed class PendingOperations(LuaEventLoop? loop)
         long epoch = Epoch;
         if (epoch == _reportedEpoch) return;
         _reportedEpoch = epoch;
+        // Found first, set after: setting a table field may run a step of Lua's collector, whose finalizers
+        // may close a waiting coroutine and so remove an operation in the middle of the scan.
         foreach (var (handle, op) in _operations)
         {
             if (op.Reported || !op.Task.IsCompleted) continue;
             op.Reported = true;
+            _completed.Add(handle);
+        }
+        foreach (long handle in _completed)
+        {
             lua_pushboolean(L, 1);
             lua_rawseti(L, table, handle);
         }
+        _completed.Clear();
     }
 
     /// <summary>Sleeps until the epoch moves past <paramref name="seen"/> or the timeout passes.</summary>
