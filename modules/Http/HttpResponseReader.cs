@@ -61,8 +61,14 @@ internal static class HttpResponseReader
     }
 
     /// <summary>The Title-Case form of character <paramref name="i"/>: upper after a dash or at the start.</summary>
-    private static char CaseAt(string name, int i) =>
-        i == 0 || name[i - 1] == '-' ? char.ToUpperInvariant(name[i]) : char.ToLowerInvariant(name[i]);
+    private static char CaseAt(string name, int i)
+    {
+        char c = name[i];
+        bool upper = i == 0 || name[i - 1] == '-';
+        // Header names are ASCII tokens: letters flip by one bit, everything else stays.
+        if (char.IsAsciiLetter(c)) return upper ? (char)(c & ~0x20) : (char)(c | 0x20);
+        return c < 128 ? c : upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
+    }
 
     private static void AddHeaders(Dictionary<string, string> into, HttpHeadersNonValidated headers)
     {
