@@ -77,22 +77,14 @@ public static unsafe class LuaPush
     {
         if (map is null) { lua_pushnil(L); return; }
         lua_createtable(L, 0, map is IReadOnlyCollection<KeyValuePair<string, TValue>> c ? c.Count : 0);
-        if (map is Dictionary<string, TValue> dictionary)
+        foreach (var (key, value) in map)
         {
-            // The common case, enumerated without boxing its enumerator.
-            foreach (var (key, value) in dictionary) Field(L, key, value, pushValue);
-            if (dictionary.Comparer.Equals("a", "A")) LuaHost.FromState(L).PushCaseInsensitiveMetatable(L);
-            return;
+            String(L, key);
+            pushValue(L, value);
+            lua_rawset(L, -3);
         }
-        foreach (var (key, value) in map) Field(L, key, value, pushValue);
-    }
-
-    /// <summary>Sets <c>t[key] = value</c> in the table on top of the stack.</summary>
-    private static void Field<TValue>(nint L, string key, TValue value, delegate*<nint, TValue, void> pushValue)
-    {
-        String(L, key);
-        pushValue(L, value);
-        lua_rawset(L, -3);
+        if (map is Dictionary<string, TValue> d && d.Comparer.Equals("a", "A"))
+            LuaHost.FromState(L).PushCaseInsensitiveMetatable(L);
     }
 
     /// <summary>Pushes a sequence as a table with keys 1..n.</summary>
