@@ -90,7 +90,7 @@ internal sealed class PendingOperations(LuaEventLoop? loop)
         if (epoch == _reportedEpoch) return;
         _reportedEpoch = epoch;
         // Found first, set after: setting a table field may run a step of Lua's collector, whose finalizers
-        // may close a waiting coroutine and so remove an operation in the middle of the scan.
+        // may forget the wait of a dropped coroutine, so an operation can go in the middle of this.
         foreach (var (handle, op) in _operations)
         {
             if (op.Reported || !op.Task.IsCompleted) continue;
@@ -99,6 +99,7 @@ internal sealed class PendingOperations(LuaEventLoop? loop)
         }
         foreach (long handle in _completed)
         {
+            if (!_operations.ContainsKey(handle)) continue;
             lua_pushboolean(L, 1);
             lua_rawseti(L, table, handle);
         }

@@ -7,19 +7,37 @@ local SIGNAL, poll, block, collect, forget, epoch, sleep, report = ...
 local isyieldable, running, yield = coroutine.isyieldable, coroutine.running, coroutine.yield
 local mathtype, error, select, setmetatable = math.type, error, select, setmetatable
 
--- coroutine -> handle of the operation it waits for (weak: an abandoned coroutine is not kept alive)
-local waiting = setmetatable({}, { __mode = "k" })
 -- handle -> true once its operation is known to have completed (set by `report`, cleared when the waiting ends)
 local done = {}
+
+-- A coroutine's wait record: [1] is the handle of the operation it waits for, nil between waits.
+local record_meta = { __gc = function(r)
+  -- The coroutine was dropped while it waited (never closed, never resumed to the end): forget the wait.
+  local h = r[1]
+  if h then
+    done[h] = nil
+    forget(h)
+  end
+end }
+
+-- coroutine -> its wait record. Weak keys make this an ephemeron table: a record is garbage exactly when
+-- its coroutine is, so an abandoned coroutine is not kept alive, and its record's finalizer cleans up.
+local waiting = setmetatable({}, { __mode = "k" })
+
+-- The handle `co` waits for, or nil.
+local function handle_of(co)
+  local r = waiting[co]
+  return r and r[1]
+end
 
 local signal, tail
 
 -- Closed when a waiting coroutine is closed (coroutine.close) or finishes: forget what it waited for.
 local forgetter = setmetatable({}, { __close = function()
-  local co = running()
-  local h = waiting[co]
+  local r = waiting[running()]
+  local h = r and r[1]
   if h then
-    waiting[co] = nil
+    r[1] = nil
     done[h] = nil
     forget(h)
   end
@@ -27,12 +45,17 @@ end })
 
 local function wait_in_coroutine(h)
   local co = running()
-  waiting[co] = h
+  local r = waiting[co]
+  if not r then
+    r = setmetatable({}, record_meta)
+    waiting[co] = r
+  end
+  r[1] = h
   local _ <close> = forgetter
   -- Yield zero values; resumed early (by any plain resume loop), yield again. Each look also handles
   -- the event loop's ready sockets, so a resume loop that never sleeps still sees I/O progress.
   repeat yield() until poll(h, true)
-  waiting[co] = nil
+  r[1] = nil
   done[h] = nil
 end
 
@@ -61,7 +84,7 @@ local driver = {}
 
 --- True when `co` is suspended waiting for an operation that has not completed yet.
 function driver.blocked(co)
-  local h = waiting[co]
+  local h = handle_of(co)
   return h ~= nil and not done[h] and not poll(h)
 end
 
@@ -74,7 +97,7 @@ end
 --- round and then looks at many coroutines. A completion after the refresh moves the epoch, so a sleep
 --- until the epoch moves returns at once and the next round sees it.
 function driver.blocked_at_refresh(co)
-  local h = waiting[co]
+  local h = handle_of(co)
   return h ~= nil and not done[h]
 end
 

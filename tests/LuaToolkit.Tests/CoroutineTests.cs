@@ -123,6 +123,27 @@ public abstract class CoroutineTests(LuaCallPath path) : IDisposable
     }
 
     [Fact]
+    public void DroppingWaitingCoroutinesForgetsTheirOperations()
+    {
+        // Coroutines dropped while they wait, never closed (a scheduler's remove, say): once collected, their
+        // operations are forgotten instead of staying in the host for its lifetime.
+        var r = _t.Run("""
+            for i = 1, 50 do
+              local co = coroutine.create(function() return async.delay(60000) end)
+              coroutine.resume(co)
+            end
+            local kept = coroutine.create(function() return async.delay(60000) end)
+            coroutine.resume(kept)
+            collectgarbage()
+            collectgarbage()
+            keep_alive = kept
+            return coroutine.status(kept)
+            """);
+        Assert.Equal("suspended", r[0]);
+        Assert.Equal(1, _t.Lua.Pending.Count);   // only the one still referenced
+    }
+
+    [Fact]
     public async Task DisposingTheHostCancelsOutstandingWork()
     {
         var host = new LuaHost();
