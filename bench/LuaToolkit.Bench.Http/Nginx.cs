@@ -15,18 +15,17 @@ internal static class Nginx
     public const string DefaultPath = "/usr/sbin/nginx";
 
     /// <summary>
-    /// The start info for nginx listening on <paramref name="port"/>. The directory it uses goes in
-    /// <paramref name="directory"/>, and is deleted when this process exits.
+    /// The start info for nginx listening on <paramref name="port"/>, in a fresh directory that is deleted when
+    /// this process exits.
     /// </summary>
-    public static ProcessStartInfo StartInfo(string nginx, int port, out string directory)
+    public static ProcessStartInfo StartInfo(string nginx, int port)
     {
         if (!File.Exists(nginx))
             throw new FileNotFoundException($"nginx not found at {nginx} (Debian: apt-get install nginx-light)", nginx);
-        directory = Directory.CreateTempSubdirectory("luatk-bench-nginx-").FullName;
-        string created = directory;
+        string directory = Directory.CreateTempSubdirectory("luatk-bench-nginx-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            try { Directory.Delete(created, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         };
         string config = Path.Combine(directory, "nginx.conf");
         File.WriteAllText(config, string.Create(CultureInfo.InvariantCulture, $$"""
@@ -51,11 +50,6 @@ internal static class Nginx
                 }
             }
             """));
-        return new ProcessStartInfo(nginx, ["-p", directory, "-c", config, "-e", Path.Combine(directory, "startup.log")])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        return new ProcessStartInfo(nginx, ["-p", directory, "-c", config, "-e", Path.Combine(directory, "startup.log")]);
     }
 }

@@ -34,7 +34,7 @@ static Task<int> ThroughputCommand(string[] rest)
     int seq = counts.Length > 0 ? int.Parse(counts[0]) : 5000, conc = counts.Length > 1 ? int.Parse(counts[1]) : 10000;
     return nginx is null
         ? Bench.WithServer(b => b.Throughput(seq, conc))
-        : Bench.WithServer(b => b.Throughput(seq, conc), port => Nginx.StartInfo(nginx, port, out _), "nginx");
+        : Bench.WithServer(b => b.Throughput(seq, conc), port => Nginx.StartInfo(nginx, port), "nginx");
 }
 
 namespace LuaToolkit.Bench.Http
@@ -43,11 +43,14 @@ namespace LuaToolkit.Bench.Http
     {
         private int _failures;
 
-        /// <summary>Starts the server child process, waits for it, runs the benchmark, always kills the child.</summary>
+        /// <summary>Starts the server child process (its output captured), waits for it, runs the benchmark, always kills the child.</summary>
         public static async Task<int> WithServer(Func<Bench, Task> body, Func<int, ProcessStartInfo>? startServer = null, string serverName = "Kestrel")
         {
             int port = FreePort();
             var psi = startServer?.Invoke(port) ?? KestrelStartInfo(port);
+            psi.UseShellExecute = false;
+            psi.RedirectStandardOutput = true;
+            psi.RedirectStandardError = true;
             using var server = Process.Start(psi)!;
             server.OutputDataReceived += (_, _) => { };
             server.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[server] " + e.Data); };
@@ -78,12 +81,7 @@ namespace LuaToolkit.Bench.Http
         /// <summary>This executable again, as `server &lt;port&gt;` (through `dotnet` if it was launched that way).</summary>
         private static ProcessStartInfo KestrelStartInfo(int port)
         {
-            var psi = new ProcessStartInfo(Environment.ProcessPath!, ["server", port.ToString()])
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
+            var psi = new ProcessStartInfo(Environment.ProcessPath!, ["server", port.ToString()]);
             if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
                 psi.ArgumentList.Insert(0, typeof(Bench).Assembly.Location);
             return psi;
@@ -235,10 +233,10 @@ namespace LuaToolkit.Bench.Http
             Console.WriteLine("then 3 alternating rounds, best of each; per request over the 3 rounds: CPU microseconds of this");
             Console.WriteLine("process (client) + the server process, and bytes the client allocated, for ours | HttpClient");
             Console.WriteLine($"{"case",-22} {"ours req/s",12} {"HttpClient req/s",17} {"ratio",7}  target >= 0.90  CPU us + alloc per request, ours | HttpClient");
-            void Row(string name, double ours, double theirs, Cpu oursCpu, Cpu theirCpu)
+            void Row(string name, double ours, double theirs, Usage oursUsage, Usage theirUsage)
             {
                 double ratio = ours / theirs;
-                Console.WriteLine($"{name,-22} {ours,12:F0} {theirs,17:F0} {ratio,7:F2}  {(ratio >= 0.9 ? "met   " : "MISSED")}          {oursCpu} | {theirCpu}");
+                Console.WriteLine($"{name,-22} {ours,12:F0} {theirs,17:F0} {ratio,7:F2}  {(ratio >= 0.9 ? "met   " : "MISSED")}          {oursUsage} | {theirUsage}");
             }
             // Each case stands for a script of its own: a sequential script never used coroutines, so its
             // connections were opened and used by blocking requests only (see HttpModule: blocking requests
@@ -252,14 +250,14 @@ namespace LuaToolkit.Bench.Http
                 ours(Math.Max(500, 10 * k));
                 await ClientConc(client, url, Math.Max(500, 10 * k), k);
                 double o = 0, t = 0;
-                Cpu oc = default, tc = default;
+                Usage oc = default, tc = default;
                 for (int round = 0; round < 3; round++)
                 {
-                    var before = CpuNow();
+                    var before = UsageNow();
                     o = Math.Max(o, ours(n));
-                    var middle = CpuNow();
+                    var middle = UsageNow();
                     t = Math.Max(t, await ClientConc(client, url, n, k));
-                    var after = CpuNow();
+                    var after = UsageNow();
                     oc += (middle - before) / (3.0 * (n / k * k));
                     tc += (after - middle) / (3.0 * (n / k * k));
                 }
@@ -267,24 +265,23 @@ namespace LuaToolkit.Bench.Http
             }
         }
 
-        /// <summary>CPU time in microseconds, this process (the client) and the server process; bytes this process allocated.</summary>
-        private readonly record struct Cpu(double Client, double Server)
+        /// <summary>
+        /// CPU time in microseconds of this process (the client) and of the server process, and the bytes this
+        /// process allocated.
+        /// </summary>
+        private readonly record struct Usage(double ClientCpu, double ServerCpu, double Allocated)
         {
-            public double Allocated { get; init; }
-            public static Cpu operator -(Cpu a, Cpu b) => new(a.Client - b.Client, a.Server - b.Server) { Allocated = a.Allocated - b.Allocated };
-            public static Cpu operator +(Cpu a, Cpu b) => new(a.Client + b.Client, a.Server + b.Server) { Allocated = a.Allocated + b.Allocated };
-            public static Cpu operator /(Cpu a, double d) => new(a.Client / d, a.Server / d) { Allocated = a.Allocated / d };
-            public override string ToString() => $"{Client:F1}+{Server:F1} {Allocated,5:F0} B";
+            public static Usage operator -(Usage a, Usage b) => new(a.ClientCpu - b.ClientCpu, a.ServerCpu - b.ServerCpu, a.Allocated - b.Allocated);
+            public static Usage operator +(Usage a, Usage b) => new(a.ClientCpu + b.ClientCpu, a.ServerCpu + b.ServerCpu, a.Allocated + b.Allocated);
+            public static Usage operator /(Usage a, double d) => new(a.ClientCpu / d, a.ServerCpu / d, a.Allocated / d);
+            public override string ToString() => $"{ClientCpu:F1}+{ServerCpu:F1} {Allocated,5:F0} B";
         }
 
-        private Cpu CpuNow()
+        private Usage UsageNow()
         {
             using var self = Process.GetCurrentProcess();
             server.Refresh();
-            return new(self.TotalProcessorTime.TotalMicroseconds, server.TotalProcessorTime.TotalMicroseconds)
-            {
-                Allocated = GC.GetTotalAllocatedBytes(precise: false),
-            };
+            return new(self.TotalProcessorTime.TotalMicroseconds, server.TotalProcessorTime.TotalMicroseconds, GC.GetTotalAllocatedBytes(precise: false));
         }
     }
 }
