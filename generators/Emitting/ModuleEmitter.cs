@@ -62,29 +62,36 @@ internal static class ModuleEmitter
     {
         string entry = EntryName(function);
         var overloads = function.Overloads;
+        // The work happens in a method of its own, outside the try region: the JIT inlines no P/Invoke
+        // inside a try on 64-bit targets, and each Lua API call would go through a marshalling stub.
+        string body = overloads.Length == 1 ? $"{entry}_0" : $"{entry}_select";
         w.Line($"/// <summary>Lua: <c>{module.LuaName}.{function.LuaName}</c>.</summary>");
         w.Line("[UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]");
         w.Open($"private static int {entry}(nint L)");
         w.Open("try");
-        // One overload: its body is the entry's; several: each is a method, chosen by argument 1.
-        if (overloads.Length == 1) EmitOverloadBody(w, module, function, overloads[0], $"{entry}_0");
-        else EmitDispatch(w, function, entry);
+        w.Line($"return {body}(L); // outside the try, so the JIT inlines its Lua API calls");
         w.Close();
         w.Open("catch (global::System.Exception ex)");
         w.Line("return LuaSignal.Exception(L, ex);");
         w.Close();
         w.Close();
 
+        if (overloads.Length > 1)
+        {
+            w.Line();
+            w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
+            w.Open($"private static int {body}(nint L)");
+            EmitDispatch(w, function, entry);
+            w.Close();
+        }
         for (int i = 0; i < overloads.Length; i++)
         {
             string name = $"{entry}_{i}";
-            if (overloads.Length > 1)
-            {
-                w.Line();
-                w.Open($"private static int {name}(nint L)");
-                EmitOverloadBody(w, module, function, overloads[i], name);
-                w.Close();
-            }
+            w.Line();
+            if (overloads.Length == 1) w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
+            w.Open($"private static int {name}(nint L)");
+            EmitOverloadBody(w, module, function, overloads[i], name);
+            w.Close();
             EmitPushHelpers(w, overloads[i].Return, name);
         }
     }

@@ -29,15 +29,21 @@ unsafe partial class WeatherModule
     {
         try
         {
-            if (!LuaArg.Double(L, 1, out var p_fahrenheit)) return LuaArgError.Type(L, 1, "celsius", "number");
-            var result = LuaModuleInstance.Get<global::Weather.WeatherModule>(L).Celsius(p_fahrenheit);
-            LuaPush.Double(L, result);
-            return 1;
+            return __Lua_celsius_0(L); // outside the try, so the JIT inlines its Lua API calls
         }
         catch (global::System.Exception ex)
         {
             return LuaSignal.Exception(L, ex);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int __Lua_celsius_0(nint L)
+    {
+        if (!LuaArg.Double(L, 1, out var p_fahrenheit)) return LuaArgError.Type(L, 1, "celsius", "number");
+        var result = LuaModuleInstance.Get<global::Weather.WeatherModule>(L).Celsius(p_fahrenheit);
+        LuaPush.Double(L, result);
+        return 1;
     }
 
     /// <summary>Lua: <c>weather.range</c>.</summary>
@@ -46,22 +52,28 @@ unsafe partial class WeatherModule
     {
         try
         {
-            if (!LuaArg.String(L, 1, out var p_city)) return LuaArgError.Type(L, 1, "range", "string");
-            int? p_days = default;
-            if (!LuaArg.IsAbsent(L, 2))
-            {
-                if (!LuaArg.Integer<int>(L, 2, out var v_days)) return LuaArgError.Integer(L, 2, "range");
-                p_days = v_days;
-            }
-            var result = LuaModuleInstance.Get<global::Weather.WeatherModule>(L).Range(p_city, p_days);
-            LuaPush.Int64(L, result.Item1);
-            LuaPush.Int64(L, result.Item2);
-            return 2;
+            return __Lua_range_0(L); // outside the try, so the JIT inlines its Lua API calls
         }
         catch (global::System.Exception ex)
         {
             return LuaSignal.Exception(L, ex);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int __Lua_range_0(nint L)
+    {
+        if (!LuaArg.String(L, 1, out var p_city)) return LuaArgError.Type(L, 1, "range", "string");
+        int? p_days = default;
+        if (!LuaArg.IsAbsent(L, 2))
+        {
+            if (!LuaArg.Integer<int>(L, 2, out var v_days)) return LuaArgError.Integer(L, 2, "range");
+            p_days = v_days;
+        }
+        var result = LuaModuleInstance.Get<global::Weather.WeatherModule>(L).Range(p_city, p_days);
+        LuaPush.Int64(L, result.Item1);
+        LuaPush.Int64(L, result.Item2);
+        return 2;
     }
 
     /// <summary>Lua: <c>weather.forecast</c>.</summary>
@@ -70,16 +82,22 @@ unsafe partial class WeatherModule
     {
         try
         {
-            switch (LuaNative.lua_type(L, 1))
-            {
-                case LuaNative.LUA_TSTRING: case LuaNative.LUA_TNUMBER: return __Lua_forecast_0(L);
-                case LuaNative.LUA_TTABLE: return __Lua_forecast_1(L);
-                default: return LuaArgError.Type(L, 1, "forecast", "string");
-            }
+            return __Lua_forecast_select(L); // outside the try, so the JIT inlines its Lua API calls
         }
         catch (global::System.Exception ex)
         {
             return LuaSignal.Exception(L, ex);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int __Lua_forecast_select(nint L)
+    {
+        switch (LuaNative.lua_type(L, 1))
+        {
+            case LuaNative.LUA_TSTRING: case LuaNative.LUA_TNUMBER: return __Lua_forecast_0(L);
+            case LuaNative.LUA_TTABLE: return __Lua_forecast_1(L);
+            default: return LuaArgError.Type(L, 1, "forecast", "string");
         }
     }
 
@@ -129,12 +147,18 @@ unsafe partial class WeatherModule
     {
         try
         {
-            global::Weather.WeatherModule.Reset();
-            return 0;
+            return __Lua_reset_0(L); // outside the try, so the JIT inlines its Lua API calls
         }
         catch (global::System.Exception ex)
         {
             return LuaSignal.Exception(L, ex);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int __Lua_reset_0(nint L)
+    {
+        global::Weather.WeatherModule.Reset();
+        return 0;
     }
 }
