@@ -56,6 +56,9 @@ internal static class ModuleEmitter
         w.Line($"    CreateInstance: {factory});");
     }
 
+    private const string Optimized = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
+    private const string NotInlinedOptimized = "[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]";
+
     private static string EntryName(FunctionSpec f) => "__Lua_" + f.LuaName;
 
     private static void EmitFunction(CodeWriter w, ModuleSpec module, FunctionSpec function)
@@ -64,6 +67,8 @@ internal static class ModuleEmitter
         var overloads = function.Overloads;
         // The work happens in a method of its own, outside the try region: the JIT inlines no P/Invoke
         // inside a try on 64-bit targets, and each Lua API call would go through a marshalling stub.
+        // Those methods are optimized from their first call, as the entry point itself is: tiered
+        // compilation would run them unoptimized for a while and make a call's cost vary.
         string body = overloads.Length == 1 ? $"{entry}_0" : $"{entry}_select";
         w.Line($"/// <summary>Lua: <c>{module.LuaName}.{function.LuaName}</c>.</summary>");
         w.Line("[UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]");
@@ -79,7 +84,7 @@ internal static class ModuleEmitter
         if (overloads.Length > 1)
         {
             w.Line();
-            w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
+            w.Line(NotInlinedOptimized);
             w.Open($"private static int {body}(nint L)");
             EmitDispatch(w, function, entry);
             w.Close();
@@ -88,7 +93,7 @@ internal static class ModuleEmitter
         {
             string name = $"{entry}_{i}";
             w.Line();
-            if (overloads.Length == 1) w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
+            w.Line(overloads.Length == 1 ? NotInlinedOptimized : Optimized);
             w.Open($"private static int {name}(nint L)");
             EmitOverloadBody(w, module, function, overloads[i], name);
             w.Close();

@@ -16,6 +16,7 @@ public static unsafe class LuaSignal
     public static readonly nint Sentinel = (nint)NativeMemory.Alloc(1);
 
     /// <summary>Pushes <c>SIGNAL, message</c>; the trampoline raises <paramref name="message"/> at the caller's level.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // an error path: keep its transitions out of the callers
     public static int Error(nint L, string message)
     {
         lua_pushlightuserdata(L, Sentinel);

@@ -37,7 +37,7 @@ unsafe partial class WeatherModule
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int __Lua_celsius_0(nint L)
     {
         if (!LuaArg.Double(L, 1, out var p_fahrenheit)) return LuaArgError.Type(L, 1, "celsius", "number");
@@ -60,7 +60,7 @@ unsafe partial class WeatherModule
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int __Lua_range_0(nint L)
     {
         if (!LuaArg.String(L, 1, out var p_city)) return LuaArgError.Type(L, 1, "range", "string");
@@ -90,7 +90,7 @@ unsafe partial class WeatherModule
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int __Lua_forecast_select(nint L)
     {
         switch (LuaNative.lua_type(L, 1))
@@ -101,6 +101,7 @@ unsafe partial class WeatherModule
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int __Lua_forecast_0(nint L)
     {
         if (!LuaArg.String(L, 1, out var p_city)) return LuaArgError.Type(L, 1, "forecast", "string");
@@ -124,6 +125,7 @@ unsafe partial class WeatherModule
 
     private static int __Lua_forecast_0_result(nint L, LuaResult<(string Summary, byte[] Raw)> result) => result.Push(L, &__Lua_forecast_0_push);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int __Lua_forecast_1(nint L)
     {
         if (global::LuaToolkit.Generated.Weather_ForecastOptionsLuaReader.Read(L, 1, "weather forecast", out var p_options) is { } e_options)
@@ -155,7 +157,7 @@ unsafe partial class WeatherModule
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int __Lua_reset_0(nint L)
     {
         global::Weather.WeatherModule.Reset();
