@@ -65,7 +65,7 @@ internal sealed partial class Bench
             {
                 using var lua = NewLua();
                 WarmUp(lua, baseUrl);
-                long baseline = WorkingSet();
+                long baseline = BaselineWorkingSet();
                 var sw = Stopwatch.StartNew();
                 var r = lua.DoString(Bind("""
                     local url = ...
@@ -98,7 +98,7 @@ internal sealed partial class Bench
             {
                 using var client = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
                 client.GetByteArrayAsync(baseUrl + "/hello").GetAwaiter().GetResult(); // JIT + connection, as the Lua case's require
-                long baseline = WorkingSet();
+                long baseline = BaselineWorkingSet();
                 var sw = Stopwatch.StartNew();
                 var bytes = client.GetByteArrayAsync(big).GetAwaiter().GetResult();
                 sw.Stop();
@@ -119,7 +119,7 @@ internal sealed partial class Bench
                     """, size));
                 WarmUp(lua, baseUrl);
                 // Baseline includes the 100 MiB string (the script's own data); the peak is read after.
-                long baseline = WorkingSet();
+                long baseline = BaselineWorkingSet();
                 var sw = Stopwatch.StartNew();
                 var r = lua.DoString(Bind("""
                     local url = ...
@@ -139,7 +139,7 @@ internal sealed partial class Bench
                 client.GetByteArrayAsync(baseUrl + "/hello").GetAwaiter().GetResult();
                 var payload = Server.PatternBlock(size);
                 GC.Collect();
-                long baseline = WorkingSet();
+                long baseline = BaselineWorkingSet();
                 var sw = Stopwatch.StartNew();
                 using var resp = client.PostAsync(up, new ByteArrayContent(payload)).GetAwaiter().GetResult();
                 var text = resp.Content.ReadAsStringAsync().GetAwaiter().GetResult();

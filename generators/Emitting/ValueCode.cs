@@ -11,6 +11,7 @@ internal static class ValueCode
         ValueKind.ByteArray => "Bytes",
         ValueKind.ByteMemory => "Memory",
         ValueKind.ByteSpan => "Span",
+        ValueKind.LuaBytes => "Lease",
         ValueKind.SByte => "Integer<sbyte>",
         ValueKind.Byte => "Integer<byte>",
         ValueKind.Int16 => "Integer<short>",
@@ -29,7 +30,7 @@ internal static class ValueCode
     {
         ValueKind.Boolean => $"LuaArgError.Type(L, {index}, \"{function}\", \"boolean\")",
         ValueKind.Single or ValueKind.Double => $"LuaArgError.Type(L, {index}, \"{function}\", \"number\")",
-        ValueKind.String or ValueKind.ByteArray or ValueKind.ByteMemory or ValueKind.ByteSpan => $"LuaArgError.Type(L, {index}, \"{function}\", \"string\")",
+        ValueKind.String or ValueKind.ByteArray or ValueKind.ByteMemory or ValueKind.ByteSpan or ValueKind.LuaBytes => $"LuaArgError.Type(L, {index}, \"{function}\", \"string\")",
         _ => $"LuaArgError.Integer(L, {index}, \"{function}\")",
     };
 
@@ -65,7 +66,7 @@ internal static class ValueCode
         ValueKind.UInt64 => $"LuaPush.UInt64(L, {value});",
         ValueKind.Single or ValueKind.Double => $"LuaPush.Double(L, {value});",
         ValueKind.String => $"LuaPush.String(L, {value});",
-        ValueKind.ByteArray or ValueKind.ByteMemory or ValueKind.ByteSpan => $"LuaPush.Bytes(L, {value});",
+        ValueKind.ByteArray or ValueKind.ByteMemory or ValueKind.ByteSpan or ValueKind.LuaBytes => $"LuaPush.Bytes(L, {value});",
         ValueKind.StringMap => $"LuaPush.Map<string>(L, {value}, &LuaPush.String);",
         ValueKind.List => $"LuaPush.List<{type.Element!.TypeName}>(L, {value}, &LuaPush.{ElementPusher(type.Element.Kind)});",
         _ => $"LuaPush.Int64(L, {value});",

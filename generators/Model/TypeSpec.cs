@@ -18,6 +18,7 @@ internal enum ValueKind
     ByteArray,
     ByteMemory,
     ByteSpan,
+    LuaBytes,
     StringMap,
     List,
     Options,

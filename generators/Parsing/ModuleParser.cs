@@ -120,7 +120,7 @@ internal static class ModuleParser
     public static string LuaCategory(ValueKind kind) => kind switch
     {
         ValueKind.Boolean => "boolean",
-        ValueKind.String or ValueKind.ByteArray or ValueKind.ByteMemory or ValueKind.ByteSpan => "string",
+        ValueKind.String or ValueKind.ByteArray or ValueKind.ByteMemory or ValueKind.ByteSpan or ValueKind.LuaBytes => "string",
         ValueKind.StringMap or ValueKind.List or ValueKind.Options => "table",
         _ => "number",
     };

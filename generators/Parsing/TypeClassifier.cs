@@ -11,6 +11,7 @@ internal static class TypeClassifier
     public const string OptionsAttribute = "LuaToolkit.LuaOptionsAttribute";
     public const string HostType = "LuaToolkit.LuaHost";
     public const string CallerType = "LuaToolkit.LuaCaller";
+    public const string LuaBytesType = "LuaToolkit.LuaBytes";
 
     public static readonly SymbolDisplayFormat FullyQualified =
         SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(
@@ -45,6 +46,8 @@ internal static class TypeClassifier
         if (type.SpecialType == SpecialType.System_String) return new TypeSpec(ValueKind.String, name, false);
         if (type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte })
             return new TypeSpec(ValueKind.ByteArray, name, false);
+        // The Lua string itself, held without a copy until disposed.
+        if (IsNamed(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), LuaBytesType)) return new TypeSpec(ValueKind.LuaBytes, name, false);
         if (type is INamedTypeSymbol g && g.IsGenericType)
         {
             string def = g.OriginalDefinition.ToDisplayString();

@@ -84,14 +84,25 @@ public sealed partial class HttpModule : IDisposable
     /// </summary>
     private Task<LuaResult<HttpResult>> StartRequest(string url, RequestOptions options, LuaCaller caller, CancellationToken cancellation)
     {
-        bool blocking = !caller.IsYieldable;
-        // Script mistakes raise before anything is sent; network outcomes come back as nil, reason, detail.
-        HttpRequestBuilder.CheckUrl(url);
-        HttpRequestBuilder.CheckOptions(options);
-        if (_urls.TryParse(url, out var uri) is { } failure)
-            return Task.FromResult<LuaResult<HttpResult>>(failure);
-        var request = HttpRequestBuilder.Build(uri, options, blocking);
-        return SendAsync(request, options, async: !blocking, blocking ? null : caller.Host.EventLoop, cancellation).AsTask();
+        bool sent = false;
+        try
+        {
+            bool blocking = !caller.IsYieldable;
+            // Script mistakes raise before anything is sent; network outcomes come back as nil, reason, detail.
+            HttpRequestBuilder.CheckUrl(url);
+            HttpRequestBuilder.CheckOptions(options);
+            if (_urls.TryParse(url, out var uri) is { } failure)
+                return Task.FromResult<LuaResult<HttpResult>>(failure);
+            var request = HttpRequestBuilder.Build(uri, options, blocking);
+            var response = SendAsync(request, options, async: !blocking, blocking ? null : caller.Host.EventLoop, cancellation).AsTask();
+            sent = true;
+            return response;
+        }
+        finally
+        {
+            // Once sent, the body's lease ends with the request (SendAsync); a request never sent ends it here.
+            if (!sent) options.Body?.Dispose();
+        }
     }
 
     /// <summary>
@@ -103,6 +114,7 @@ public sealed partial class HttpModule : IDisposable
     private async ValueTask<LuaResult<HttpResult>> SendAsync(ModuleRequest request, RequestOptions options, bool async, LuaEventLoop? loop, CancellationToken cancellation)
     {
         using var _ = request;
+        using var body = options.Body; // the Lua string is read until here, no longer
         if (async && loop is null) await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _disposed.Token);
         if (options.Timeout < NoLimitSeconds) timeout.CancelAfter(TimeSpan.FromSeconds(options.Timeout));

@@ -55,7 +55,7 @@ internal static class HttpRequestBuilder
             PreferIpv6 = options.PreferIpv6,
             Blocking = blocking,
         };
-        if (options.Body is { } body) request.Content = new ByteArrayContent(body);
+        if (options.Body is { } body) request.Content = Content(body);
         else if (method != "GET") request.Content = new ByteArrayContent([]);   // Content-Length: 0
 
         var user = options.Headers;
@@ -65,6 +65,13 @@ internal static class HttpRequestBuilder
             foreach (var (name, value) in user) SetHeader(request, name, value);
         return request;
     }
+
+    // Bodies up to this size are copied (one small array); larger ones are read from the Lua string in chunks
+    // of this size while they are sent, so no copy of the whole body is ever made.
+    private const int CopiedBodyLimit = 64 * 1024;
+
+    private static HttpContent Content(LuaBytes body) =>
+        body.Length <= CopiedBodyLimit ? new ByteArrayContent(body.ToArray()) : new StreamContent(body.OpenRead(), CopiedBodyLimit);
 
     /// <summary>The method as given (case kept); the shared instances for the common ones.</summary>
     private static HttpMethod Method(string method)

@@ -18,8 +18,11 @@ public sealed class RequestOptions
     /// <summary>Headers that replace the defaults of the same name (case-insensitively), else are added.</summary>
     public Dictionary<string, string>? Headers { get; set; }
 
-    /// <summary>The request body, sent byte for byte with its Content-Length.</summary>
-    public byte[]? Body { get; set; }
+    /// <summary>
+    /// The request body, sent byte for byte with its Content-Length. A large one is sent from the Lua string
+    /// itself (no copy of it is made); the request disposes it when it is over.
+    /// </summary>
+    public LuaBytes? Body { get; set; }
 
     /// <summary>On a new connection, try IPv6 addresses before IPv4 ones.</summary>
     public bool PreferIpv6 { get; set; }

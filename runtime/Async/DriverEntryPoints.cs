@@ -49,7 +49,9 @@ internal static unsafe class DriverEntryPoints
         {
             long handle = Handle(L, 1);
             lua_settop(L, 0);
-            return LuaHost.FromState(L).Pending.Collect(L, handle);
+            var host = LuaHost.FromState(L);
+            if (LuaLeases.AnyDropped) host.Leases.ReleaseDropped(L); // the operation may have ended a lease
+            return host.Pending.Collect(L, handle);
         }
         catch (Exception ex) { return LuaSignal.Exception(L, ex); }
     }

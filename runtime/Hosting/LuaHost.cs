@@ -85,6 +85,9 @@ public sealed unsafe partial class LuaHost : IDisposable
 
     internal PendingOperations Pending { get; }
 
+    /// <summary>The <see cref="LuaBytes"/> leases of this state's strings.</summary>
+    internal LuaLeases Leases { get; } = new();
+
     /// <summary>The host of any thread of a state this host created.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LuaHost FromState(nint L) => Unsafe.As<LuaHost>(GCHandle.FromIntPtr(*ExtraSpace(L)).Target)!;
@@ -158,6 +161,7 @@ public sealed unsafe partial class LuaHost : IDisposable
     {
         if (_state == 0) return;
         _cancellation.Cancel();
+        Leases.CloseAll(); // no thread reads a leased string once the state is freed
         lua_close(_state);
         _state = 0;
         foreach (var h in _instanceHandles) h.Free();

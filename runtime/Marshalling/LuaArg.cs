@@ -109,6 +109,17 @@ public static unsafe class LuaArg
         return ok;
     }
 
+    /// <summary>
+    /// A string (or number, as <c>luaL_checklstring</c> accepts) held without a copy until the lease is
+    /// disposed (see <see cref="LuaBytes"/>).
+    /// </summary>
+    public static bool Lease(nint L, int idx, out LuaBytes value)
+    {
+        bool ok = LuaHost.FromState(L).Leases.TryLease(L, idx, out var lease);
+        value = lease!;
+        return ok;
+    }
+
     /// <summary>A table, read raw; the reader sees it at an absolute index.</summary>
     public static bool IsTable(nint L, int idx) => lua_type(L, idx) == LUA_TTABLE;
 

@@ -69,6 +69,13 @@ public static unsafe class LuaPush
 
     public static void Bytes(nint L, ReadOnlyMemory<byte> value) => Bytes(L, value.Span);
 
+    /// <summary>The leased bytes, as a new Lua string; <c>null</c> becomes nil.</summary>
+    public static void Bytes(nint L, LuaBytes? value)
+    {
+        if (value is null) lua_pushnil(L);
+        else Bytes(L, value.ToArray());
+    }
+
     /// <summary>
     /// Pushes a string-keyed map as a table. A <see cref="Dictionary{TKey,TValue}"/> whose comparer ignores
     /// case gets a metatable that answers lookups in any case (<c>h["content-type"]</c>).

@@ -87,6 +87,9 @@ public static unsafe class LuaTableReader
     public static string? Single(nint L, int idx, out float value) =>
         LuaArg.Single(L, idx, out value) ? null : LuaArgError.TypeReason(L, idx, "number");
 
+    public static string? Lease(nint L, int idx, out LuaBytes value) =>
+        LuaArg.Lease(L, idx, out value) ? null : LuaArgError.TypeReason(L, idx, "string");
+
     public static string? Memory(nint L, int idx, out ReadOnlyMemory<byte> value) =>
         LuaArg.Memory(L, idx, out value) ? null : LuaArgError.TypeReason(L, idx, "string");
 }

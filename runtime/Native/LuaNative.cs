@@ -91,6 +91,11 @@ public static unsafe partial class LuaNative
     [LibraryImport(Lib)] public static partial int lua_next(nint L, int idx);
     [LibraryImport(Lib)] public static partial int lua_setmetatable(nint L, int idx);
 
+    // ---- registry references (raw table access that may allocate) ----
+    /// <summary>Pops the top value into the table at <paramref name="t"/> under a fresh integer key, which it returns.</summary>
+    [LibraryImport(Lib)] public static partial int luaL_ref(nint L, int t);
+    [LibraryImport(Lib)] public static partial void luaL_unref(nint L, int t, int reference);
+
     // ---- running Lua: protected only ----
     [LibraryImport(Lib)] public static partial int luaL_loadbufferx(nint L, byte* buff, nuint sz, byte* name, byte* mode);
     [LibraryImport(Lib)] public static partial int lua_pcallk(nint L, int nargs, int nresults, int msgh, nint ctx, nint k);
