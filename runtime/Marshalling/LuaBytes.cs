@@ -16,7 +16,7 @@ public sealed unsafe class LuaBytes : IDisposable
 {
     private readonly LuaLeases _owner;
     private readonly int _reference;
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private byte* _bytes;
 
     internal LuaBytes(LuaLeases owner, int reference, byte* bytes, int length)
