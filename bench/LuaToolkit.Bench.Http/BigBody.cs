@@ -51,7 +51,6 @@ internal sealed partial class Bench
     /// <summary>One big-body case in this (child) process; prints RESULT and exits 0 only if the body checked out.</summary>
     public static int BigBodyCase(string which, string baseUrl)
     {
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
         const string PatternChunk = """
             local block = {}
             for i = 0, 250 do block[#block + 1] = string.char(i) end
@@ -65,49 +64,41 @@ internal sealed partial class Bench
             {
                 using var lua = NewLua();
                 WarmUp(lua, baseUrl);
-                long baseline = BaselineWorkingSet();
-                var sw = Stopwatch.StartNew();
-                var r = lua.DoString(Bind("""
+                return Measure(() => lua.DoString(Bind("""
                     local url = ...
                     local http = require 'http'
                     local status
                     big_body, status = http.request(url, { timeout = math.huge })
                     return status, #(big_body or "")
-                    """, big));
-                sw.Stop();
-                long peak = PeakWorkingSet();
-                // Untimed, after the peak is read: whole-body check in 251*4096-byte chunks.
-                var ok = lua.DoString(Bind(PatternChunk + """
-                    local size = ...
-                    local body = big_body
-                    if type(body) ~= 'string' or #body ~= size then return false end
-                    local pos = 1
-                    while pos <= size do
-                      local n = math.min(#chunk, size - pos + 1)
-                      local want = n == #chunk and chunk or chunk:sub(1, n)
-                      if body:sub(pos, pos + n - 1) ~= want then return false end
-                      pos = pos + n
-                    end
-                    return true
-                    """, size));
-                if (r[0] is not 200L || ok[0] is not true) { Console.WriteLine($"lua download wrong: status {r[0]}, length {r[1]}"); return 1; }
-                Console.WriteLine(string.Format(inv, "RESULT {0} {1} {2}", sw.Elapsed.TotalSeconds, baseline, peak));
-                return 0;
+                    """, big)), r =>
+                {
+                    // Whole-body check in 251*4096-byte chunks.
+                    var ok = lua.DoString(Bind(PatternChunk + """
+                        local size = ...
+                        local body = big_body
+                        if type(body) ~= 'string' or #body ~= size then return false end
+                        local pos = 1
+                        while pos <= size do
+                          local n = math.min(#chunk, size - pos + 1)
+                          local want = n == #chunk and chunk or chunk:sub(1, n)
+                          if body:sub(pos, pos + n - 1) ~= want then return false end
+                          pos = pos + n
+                        end
+                        return true
+                        """, size));
+                    return r[0] is 200L && ok[0] is true ? null : $"lua download wrong: status {r[0]}, length {r[1]}";
+                });
             }
             case "hc-down":
             {
                 using var client = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
                 client.GetByteArrayAsync(baseUrl + "/hello").GetAwaiter().GetResult(); // JIT + connection, as the Lua case's require
-                long baseline = BaselineWorkingSet();
-                var sw = Stopwatch.StartNew();
-                var bytes = client.GetByteArrayAsync(big).GetAwaiter().GetResult();
-                sw.Stop();
-                long peak = PeakWorkingSet();
-                bool ok = bytes.Length == size;
-                for (int i = 0; ok && i < bytes.Length; i++) if (bytes[i] != Server.PatternAt(i)) ok = false;
-                if (!ok) { Console.WriteLine("HttpClient download wrong"); return 1; }
-                Console.WriteLine(string.Format(inv, "RESULT {0} {1} {2}", sw.Elapsed.TotalSeconds, baseline, peak));
-                return 0;
+                return Measure(() => client.GetByteArrayAsync(big).GetAwaiter().GetResult(), bytes =>
+                {
+                    bool ok = bytes.Length == size;
+                    for (int i = 0; ok && i < bytes.Length; i++) if (bytes[i] != Server.PatternAt(i)) ok = false;
+                    return ok ? null : "HttpClient download wrong";
+                });
             }
             case "lua-up":
             {
@@ -118,20 +109,13 @@ internal sealed partial class Bench
                     collectgarbage('collect')
                     """, size));
                 WarmUp(lua, baseUrl);
-                // Baseline includes the 100 MiB string (the script's own data); the peak is read after.
-                long baseline = BaselineWorkingSet();
-                var sw = Stopwatch.StartNew();
-                var r = lua.DoString(Bind("""
+                // The baseline includes the 100 MiB string: the script's own data, not the transfer's.
+                return Measure(() => lua.DoString(Bind("""
                     local url = ...
                     local http = require 'http'
                     local body, status = http.request(url, { method = 'POST', body = upload_body, timeout = math.huge })
                     return status, body
-                    """, up));
-                sw.Stop();
-                long peak = PeakWorkingSet();
-                if (r[0] is not 200L || (string?)r[1] != $"ok {size}") { Console.WriteLine($"lua upload wrong: {r[0]} {r[1]}"); return 1; }
-                Console.WriteLine(string.Format(inv, "RESULT {0} {1} {2}", sw.Elapsed.TotalSeconds, baseline, peak));
-                return 0;
+                    """, up)), r => r[0] is 200L && (string?)r[1] == $"ok {size}" ? null : $"lua upload wrong: {r[0]} {r[1]}");
             }
             case "hc-up":
             {
@@ -139,16 +123,11 @@ internal sealed partial class Bench
                 client.GetByteArrayAsync(baseUrl + "/hello").GetAwaiter().GetResult();
                 var payload = Server.PatternBlock(size);
                 GC.Collect();
-                long baseline = BaselineWorkingSet();
-                var sw = Stopwatch.StartNew();
-                using var resp = client.PostAsync(up, new ByteArrayContent(payload)).GetAwaiter().GetResult();
-                var text = resp.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-                sw.Stop();
-                long peak = PeakWorkingSet();
-                if (resp.StatusCode != HttpStatusCode.OK || text != $"ok {size}") { Console.WriteLine($"HttpClient upload wrong: {text}"); return 1; }
-                Console.WriteLine(string.Format(inv, "RESULT {0} {1} {2}", sw.Elapsed.TotalSeconds, baseline, peak));
-                GC.KeepAlive(payload);
-                return 0;
+                return Measure(() =>
+                {
+                    using var resp = client.PostAsync(up, new ByteArrayContent(payload)).GetAwaiter().GetResult();
+                    return (resp.StatusCode, Text: resp.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+                }, r => r.StatusCode == HttpStatusCode.OK && r.Text == $"ok {size}" ? null : $"HttpClient upload wrong: {r.Text}");
             }
             default:
                 Console.WriteLine("unknown case " + which);

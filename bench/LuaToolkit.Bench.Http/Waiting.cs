@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace LuaToolkit.Bench.Http;
@@ -27,17 +26,13 @@ internal sealed partial class Bench
     public static int WaitingCase(string which, string baseUrl, int count)
     {
         string slow = baseUrl + "/slow";
-        long baseline, peak;
-        var sw = new Stopwatch();
-        int wrong;
+        string? Wrong(int wrong) => wrong == 0 ? null : $"{which}: {wrong} of {count} responses wrong";
         if (which == "lua")
         {
             using var lua = NewLua();
             WarmUp(lua, baseUrl);
             GC.Collect();
-            baseline = WorkingSet();
-            sw.Start();
-            var r = lua.DoString(Bind("""
+            return Measure(() => Convert.ToInt32(lua.DoString(Bind("""
                 local url, k = ...
                 local http = require 'http'
                 local s = require('scheduler').new()
@@ -53,34 +48,20 @@ internal sealed partial class Bench
                 end
                 s:run()
                 return wrong
-                """, slow, count));
-            sw.Stop();
-            wrong = Convert.ToInt32(r[0], CultureInfo.InvariantCulture);
+                """, slow, count))[0], CultureInfo.InvariantCulture), Wrong);
         }
-        else
+        using var client = new HttpClient(new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(120) };
+        client.GetByteArrayAsync(baseUrl + "/hello").GetAwaiter().GetResult();
+        GC.Collect();
+        return Measure(() =>
         {
-            using var client = new HttpClient(new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(120) };
-            client.GetByteArrayAsync(baseUrl + "/hello").GetAwaiter().GetResult();
-            GC.Collect();
-            baseline = WorkingSet();
-            sw.Start();
             var tasks = Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
             {
                 using var response = await client.GetAsync(slow).ConfigureAwait(false);
                 byte[] body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
                 return response.StatusCode == System.Net.HttpStatusCode.OK && body.AsSpan().SequenceEqual("hello world\n"u8);
             })).ToArray();
-            bool[] ok = Task.WhenAll(tasks).GetAwaiter().GetResult();
-            sw.Stop();
-            wrong = ok.Count(x => !x);
-        }
-        peak = PeakWorkingSet();
-        if (wrong != 0)
-        {
-            Console.WriteLine($"{which}: {wrong} of {count} responses wrong");
-            return 1;
-        }
-        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "RESULT {0} {1} {2}", sw.Elapsed.TotalSeconds, baseline, peak));
-        return 0;
+            return Task.WhenAll(tasks).GetAwaiter().GetResult().Count(ok => !ok);
+        }, Wrong);
     }
 }

@@ -49,9 +49,8 @@ internal static unsafe class DriverEntryPoints
         {
             long handle = Handle(L, 1);
             lua_settop(L, 0);
-            var host = LuaHost.FromState(L);
-            if (LuaLeases.AnyDropped) host.Leases.ReleaseDropped(L); // the operation may have ended a lease
-            return host.Pending.Collect(L, handle);
+            LuaLeases.ReleaseDroppedOf(L); // the operation may have ended a lease
+            return LuaHost.FromState(L).Pending.Collect(L, handle);
         }
         catch (Exception ex) { return LuaSignal.Exception(L, ex); }
     }

@@ -10,7 +10,7 @@ public static unsafe class LuaAsync
     public static int Await<T>(nint L, Task<T> task, delegate*<nint, T, int> push)
     {
         // A blocking call that leased a string (LuaBytes) has disposed the lease by now: drop its reference.
-        if (LuaLeases.AnyDropped) LuaHost.FromState(L).Leases.ReleaseDropped(L);
+        LuaLeases.ReleaseDroppedOf(L);
         if (task.IsCompletedSuccessfully) return push(L, task.Result);
         if (task.IsFaulted) return LuaSignal.Exception(L, task.Exception!);
         return Suspend(L, new PendingOperation<T>(task, push));
@@ -21,7 +21,7 @@ public static unsafe class LuaAsync
 
     public static int Await(nint L, Task task)
     {
-        if (LuaLeases.AnyDropped) LuaHost.FromState(L).Leases.ReleaseDropped(L);
+        LuaLeases.ReleaseDroppedOf(L);
         if (task.IsCompletedSuccessfully) return 0;
         if (task.IsFaulted) return LuaSignal.Exception(L, task.Exception!);
         return Suspend(L, new PendingVoidOperation(task));

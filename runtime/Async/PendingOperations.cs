@@ -57,15 +57,13 @@ internal sealed class PendingOperations(LuaEventLoop? loop)
             task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
             return;
         }
-        while (!task.IsCompleted)
+        // Every operation's completion moves the epoch, so waiting (and pumping) until it moves, then looking
+        // again, misses nothing: the epoch is read before the last look at the task.
+        while (true)
         {
-            loop.PrepareToSleep();
-            if (task.IsCompleted)
-            {
-                loop.CancelSleep();
-                return;
-            }
-            loop.Pump(-1);
+            long seen = Epoch;
+            if (task.IsCompleted) return;
+            WaitOnLoop(seen, -1);
         }
     }
 

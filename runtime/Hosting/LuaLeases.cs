@@ -19,9 +19,6 @@ internal sealed unsafe class LuaLeases
     // Dropped references waiting in any host: lets the entry points' check cost one read when there are none.
     private static int s_waiting;
 
-    /// <summary>Whether any host has dropped references waiting (a cheap check before <see cref="ReleaseDropped"/>).</summary>
-    public static bool AnyDropped => Volatile.Read(ref s_waiting) != 0;
-
     /// <summary>Leases the string (or number, converted) at <paramref name="idx"/>; false for any other value.</summary>
     public bool TryLease(nint L, int idx, out LuaBytes? lease)
     {
@@ -48,6 +45,15 @@ internal sealed unsafe class LuaLeases
             _dropped.Enqueue(reference);
             Interlocked.Increment(ref s_waiting);
         }
+    }
+
+    /// <summary>
+    /// For entry points, on the Lua thread: drops the references of the state's disposed leases. One read of
+    /// a static counter when no host has any.
+    /// </summary>
+    public static void ReleaseDroppedOf(nint L)
+    {
+        if (Volatile.Read(ref s_waiting) != 0) LuaHost.FromState(L).Leases.ReleaseDropped(L);
     }
 
     /// <summary>Drops the references of disposed leases. Lua thread only; cheap when there are none.</summary>

@@ -8,8 +8,8 @@ namespace LuaToolkit;
 /// Lua never moves a string, so its bytes stay where they are while the reference holds. Every read
 /// copies under a lock that <see cref="Dispose"/> and the host's closing also take, so no read is ever
 /// under way when the string may be freed. After either, reads throw <see cref="ObjectDisposedException"/>.
-/// The reference itself is dropped on the Lua thread, at the host's next call (registry edits are not
-/// thread-safe). A lease never disposed is released by its finalizer, later.
+/// The reference itself is dropped on the Lua thread (registry edits are not thread-safe): at the next async
+/// call, the next lease, or when a coroutine collects an async result. A lease never disposed is released by its finalizer, later.
 /// </para>
 /// </summary>
 public sealed unsafe class LuaBytes : IDisposable
