@@ -7,14 +7,16 @@ using LuaToolkit.Http;
 
 // dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- throughput [sequentialCount] [concurrentCount] [--nginx [path]]
 // dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- bigbody
-// (internal) server <port>
+// dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- waiting [count]
+// (internal) server <port> [<http2Port>]
 return args switch
 {
-    ["server", var port] => Server.Run(int.Parse(port)),
+    ["server", var port] => Server.Run(int.Parse(port), null),
+    ["server", var port, var http2Port] => Server.Run(int.Parse(port), int.Parse(http2Port)),
     ["throughput", .. var rest] => await ThroughputCommand(rest),
     ["bigbody-case", var which, var url] => Bench.BigBodyCase(which, url),
     ["waiting", .. var wrest] => await Bench.WithServer(b => b.Waiting(wrest.Length > 0 ? int.Parse(wrest[0]) : 10000)),
-    ["waiting-case", var which, var url, var count] => Bench.WaitingCase(which, url, int.Parse(count)),
+    ["waiting-case", var which, var url, var count, var version] => Bench.WaitingCase(which, url, int.Parse(count), version == "2"),
     ["bigbody", ..] => await Bench.WithServer(b => b.BigBody()),
     _ => Usage(),
 };
@@ -39,7 +41,8 @@ static Task<int> ThroughputCommand(string[] rest)
 
 namespace LuaToolkit.Bench.Http
 {
-    internal sealed partial class Bench(string baseUrl, Process server)
+    /// <param name="http2BaseUrl">The same server over cleartext HTTP/2; null when the server has no such port (nginx).</param>
+    internal sealed partial class Bench(string baseUrl, string? http2BaseUrl, Process server)
     {
         private int _failures;
 
@@ -47,7 +50,9 @@ namespace LuaToolkit.Bench.Http
         public static async Task<int> WithServer(Func<Bench, Task> body, Func<int, ProcessStartInfo>? startServer = null, string serverName = "Kestrel")
         {
             int port = FreePort();
-            var psi = startServer?.Invoke(port) ?? KestrelStartInfo(port);
+            int? http2Port = null;
+            while (startServer is null && (http2Port is null || http2Port == port)) http2Port = FreePort();
+            var psi = startServer?.Invoke(port) ?? KestrelStartInfo(port, http2Port!.Value);
             psi.UseShellExecute = false;
             psi.RedirectStandardOutput = true;
             psi.RedirectStandardError = true;
@@ -60,8 +65,10 @@ namespace LuaToolkit.Bench.Http
             {
                 string baseUrl = $"http://127.0.0.1:{port}";
                 await WaitUntilUp(baseUrl + "/hello", server);
-                var bench = new Bench(baseUrl, server);
-                Console.WriteLine($"{serverName} server pid {server.Id} on {baseUrl}; {Environment.ProcessorCount} cores; {DateTime.Now:yyyy-MM-dd HH:mm}");
+                string? http2BaseUrl = http2Port is { } p ? $"http://127.0.0.1:{p}" : null;
+                var bench = new Bench(baseUrl, http2BaseUrl, server);
+                string also = http2BaseUrl is null ? "" : $" (HTTP/2 on {http2BaseUrl})";
+                Console.WriteLine($"{serverName} server pid {server.Id} on {baseUrl}{also}; {Environment.ProcessorCount} cores; {DateTime.Now:yyyy-MM-dd HH:mm}");
                 await body(bench);
                 if (bench._failures > 0)
                 {
@@ -78,10 +85,10 @@ namespace LuaToolkit.Bench.Http
             }
         }
 
-        /// <summary>This executable again, as `server &lt;port&gt;` (through `dotnet` if it was launched that way).</summary>
-        private static ProcessStartInfo KestrelStartInfo(int port)
+        /// <summary>This executable again, as `server &lt;port&gt; &lt;http2Port&gt;` (through `dotnet` if it was launched that way).</summary>
+        private static ProcessStartInfo KestrelStartInfo(int port, int http2Port)
         {
-            var psi = new ProcessStartInfo(Environment.ProcessPath!, ["server", port.ToString()]);
+            var psi = new ProcessStartInfo(Environment.ProcessPath!, ["server", port.ToString(), http2Port.ToString()]);
             if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
                 psi.ArgumentList.Insert(0, typeof(Bench).Assembly.Location);
             return psi;
@@ -219,7 +226,12 @@ namespace LuaToolkit.Bench.Http
         private static string Bind(string code, params object[] values)
         {
             // Lua chunk with `...` bound to literal values (DoString takes no arguments).
-            var lits = string.Join(", ", values.Select(v => v is string s ? Quote(s) : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
+            var lits = string.Join(", ", values.Select(v => v switch
+            {
+                string s => Quote(s),
+                bool b => b ? "true" : "false",
+                _ => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture),
+            }));
             return $"return (function(...)\n{code}\nend)({lits})";
         }
 

@@ -25,6 +25,8 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
         bool blocking = request is ModuleRequest { Blocking: true };
         // A coroutine's request connects through its host's event loop (the execution context flows here).
         var loop = blocking ? null : RequestScope.Current?.Loop;
+        // HTTP/2: the connection outlives this request and serves others (never through a loop).
+        bool multiplexed = request.Version.Major >= 2;
         string host = context.DnsEndPoint.Host;
         int port = context.DnsEndPoint.Port;
         var addresses = Order(await ResolveAsync(host, token).ConfigureAwait(false), preferIpv6);
@@ -44,7 +46,7 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
                 if (blocking) ConnectBlocking(socket, endpoint, attempt.Token);
                 else if (loop is not null) attached = await loop.ConnectAsync(socket, endpoint, attempt.Token).ConfigureAwait(false);
                 else await socket.ConnectAsync(endpoint, attempt.Token).ConfigureAwait(false);
-                var stream = new TrackedStream(socket, RemoteKey.For(request.RequestUri!), generation, attached);
+                var stream = new TrackedStream(socket, RemoteKey.For(request.RequestUri!), generation, multiplexed, attached);
                 generation.Track(stream);
                 return stream;
             }

@@ -1,4 +1,5 @@
 using System.Net.Http;
+using System.Net.Security;
 
 namespace LuaToolkit.Http;
 
@@ -12,13 +13,15 @@ internal sealed class ConnectionPool : IDisposable
 {
     private readonly object _gate = new();
     private readonly AddressConnector _connector;
+    private readonly RemoteCertificateValidationCallback? _certificateCheck;
     private readonly HashSet<HandlerGeneration> _live = [];
     private HandlerGeneration _current;
     private bool _disposed;
 
-    public ConnectionPool(AddressConnector connector)
+    public ConnectionPool(AddressConnector connector, RemoteCertificateValidationCallback? certificateCheck = null)
     {
         _connector = connector;
+        _certificateCheck = certificateCheck;
         _current = NewGeneration();
     }
 
@@ -46,10 +49,13 @@ internal sealed class ConnectionPool : IDisposable
         lock (_gate) return !_disposed && _current.HasConnection(remote);
     }
 
-    /// <summary>Whether a connection to <paramref name="remote"/> waits idle in the shared pool.</summary>
-    public bool HasIdleConnection(string remote)
+    /// <summary>
+    /// Whether the shared pool has a connection to <paramref name="remote"/> that a request can take now: an
+    /// idle HTTP/1.1 one, or (<paramref name="multiplexed"/>) an open HTTP/2 one.
+    /// </summary>
+    public bool HasIdleConnection(string remote, bool multiplexed)
     {
-        lock (_gate) return !_disposed && _current.HasIdleConnection(remote);
+        lock (_gate) return !_disposed && _current.HasIdleConnection(remote, multiplexed);
     }
 
     /// <summary>
@@ -85,7 +91,7 @@ internal sealed class ConnectionPool : IDisposable
 
     private HandlerGeneration NewGeneration()
     {
-        var generation = new HandlerGeneration(_connector, OnDisposed);
+        var generation = new HandlerGeneration(_connector, _certificateCheck, OnDisposed);
         _live.Add(generation);
         return generation;
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http;
+using System.Net.Security;
 using System.Text;
 
 namespace LuaToolkit.Http;
@@ -19,7 +20,7 @@ internal sealed class HandlerGeneration : IDisposable
     private bool _retired;
     private bool _disposed;
 
-    public HandlerGeneration(AddressConnector connector, Action<HandlerGeneration> onDisposed)
+    public HandlerGeneration(AddressConnector connector, RemoteCertificateValidationCallback? certificateCheck, Action<HandlerGeneration> onDisposed)
     {
         _onDisposed = onDisposed;
         var handler = new SocketsHttpHandler
@@ -29,11 +30,14 @@ internal sealed class HandlerGeneration : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             UseProxy = false,
+            // A server caps the streams of one HTTP/2 connection (Kestrel: 100); more requests open more.
+            EnableMultipleHttp2Connections = true,
             ConnectCallback = (context, token) => connector.ConnectAsync(context, this, token),
             // Lua strings are bytes; UTF-8 keeps header values that are valid UTF-8 byte for byte.
             RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
             ResponseHeaderEncodingSelector = (_, _) => Encoding.UTF8,
         };
+        if (certificateCheck is not null) handler.SslOptions.RemoteCertificateValidationCallback = certificateCheck;
         Invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
@@ -87,10 +91,10 @@ internal sealed class HandlerGeneration : IDisposable
         lock (_gate) return _connections.Any(c => c.Remote == remote && c.IsOpen);
     }
 
-    /// <summary>Whether a connection to <paramref name="remote"/> waits idle in this generation's pool.</summary>
-    public bool HasIdleConnection(string remote)
+    /// <summary>Whether a connection to <paramref name="remote"/> of the kind asked for can take a request now.</summary>
+    public bool HasIdleConnection(string remote, bool multiplexed)
     {
-        lock (_gate) return _connections.Any(c => c.Remote == remote && c.IsIdle);
+        lock (_gate) return _connections.Any(c => c.Remote == remote && c.Multiplexed == multiplexed && c.IsIdle);
     }
 
     /// <summary>Registers a connection the connect callback opened; closes it if the generation is gone.</summary>

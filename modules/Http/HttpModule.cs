@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
+using System.Net.Security;
 using LuaToolkit;
 using HttpResult = (byte[] Body, int Status, System.Collections.Generic.Dictionary<string, string> Headers, string StatusText);
 
@@ -34,9 +35,11 @@ public sealed partial class HttpModule : IDisposable
     /// <param name="resolver">Resolves host names; <c>null</c> for the system resolver (hosts file honoured).</param>
     public HttpModule(Func<string, CancellationToken, Task<IPAddress[]>>? resolver) : this(resolver, ConnectAttemptTimeout) { }
 
-    internal HttpModule(Func<string, CancellationToken, Task<IPAddress[]>>? resolver, TimeSpan connectAttemptTimeout)
+    /// <param name="certificateCheck">Replaces the system's check of server certificates (tests trust their own).</param>
+    internal HttpModule(Func<string, CancellationToken, Task<IPAddress[]>>? resolver, TimeSpan connectAttemptTimeout,
+        RemoteCertificateValidationCallback? certificateCheck = null)
     {
-        _pool = new ConnectionPool(new AddressConnector(resolver ?? AddressConnector.SystemResolve, connectAttemptTimeout));
+        _pool = new ConnectionPool(new AddressConnector(resolver ?? AddressConnector.SystemResolve, connectAttemptTimeout), certificateCheck);
     }
 
     /// <summary><c>http.request(url [, opts])</c>: <c>opts.url</c> is ignored.</summary>
@@ -88,13 +91,18 @@ public sealed partial class HttpModule : IDisposable
         try
         {
             bool blocking = !caller.IsYieldable;
+            // An HTTP/2 connection is shared by requests and reads and writes from loops of its own, so its
+            // I/O is neither synchronous nor tied to one host's event loop: a blocking HTTP/2 request waits
+            // on its task like any other blocking call of a Task-returning function.
+            bool sync = blocking && !options.Http2;
             // Script mistakes raise before anything is sent; network outcomes come back as nil, reason, detail.
             HttpRequestBuilder.CheckUrl(url);
             HttpRequestBuilder.CheckOptions(options);
             if (_urls.TryParse(url, out var uri) is { } failure)
                 return Task.FromResult<LuaResult<HttpResult>>(failure);
-            var request = HttpRequestBuilder.Build(uri, options, blocking);
-            var response = SendAsync(request, options, async: !blocking, blocking ? null : caller.Host.EventLoop, cancellation).AsTask();
+            var request = HttpRequestBuilder.Build(uri, options, sync);
+            var loop = blocking || options.Http2 ? null : caller.Host.EventLoop;
+            var response = SendAsync(request, options, async: !sync, loop, cancellation).AsTask();
             sent = true;
             return response;
         }
@@ -121,7 +129,7 @@ public sealed partial class HttpModule : IDisposable
 
         // A request that must not use or leave a pooled connection gets a handler of its own.
         bool oneOff = options.DontReuse
-            || (options.DontMakeReusable && !_pool.HasIdleConnection(RemoteKey.For(request.RequestUri!)));
+            || (options.DontMakeReusable && !_pool.HasIdleConnection(RemoteKey.For(request.RequestUri!), options.Http2));
         if (oneOff && !HttpRequestBuilder.HasConnectionHeader(options)) request.Headers.ConnectionClose = true;
 
         using var lease = _pool.Rent(oneOff);

@@ -50,7 +50,7 @@ internal static class HttpRequestBuilder
 
         var request = new ModuleRequest(httpMethod, uri)
         {
-            Version = HttpVersion.Version11,
+            Version = options.Http2 ? HttpVersion.Version20 : HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             PreferIpv6 = options.PreferIpv6,
             Blocking = blocking,

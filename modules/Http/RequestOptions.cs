@@ -33,6 +33,15 @@ public sealed class RequestOptions
     /// <summary>A connection opened for this request is closed after it (a pooled one it takes stays pooled).</summary>
     public bool DontMakeReusable { get; set; }
 
+    /// <summary>
+    /// Speak HTTP/2 (an extension; Pluto has no such option). Over <c>http://</c> the server must speak it
+    /// from the first byte (prior knowledge, as <c>curl --http2-prior-knowledge</c>); over <c>https://</c> it
+    /// is agreed in the TLS handshake. Either way a server that does not speak HTTP/2 fails the request
+    /// (<c>nil, reason</c>) rather than falling back. Concurrent requests share one connection (several when a
+    /// server limits its streams), so many requests in flight cost far less memory than one connection each.
+    /// </summary>
+    public bool Http2 { get; set; }
+
     /// <summary>Seconds the whole request (connect, send, headers and body) may take; <c>math.huge</c> for no limit.</summary>
     public double Timeout { get; set; } = 30;
 }

@@ -18,8 +18,13 @@ namespace LuaToolkit.Http;
 /// go through the host's <see cref="LuaEventLoop"/> instead, so they complete on the Lua thread. Everything
 /// else (synchronous requests, the handler's own checks of idle connections) uses the plain stream.
 /// </para>
+/// <para>
+/// An HTTP/2 connection (<see cref="Multiplexed"/>) serves many requests at once from the handler's own read
+/// and write loops, which carry the execution context of the request that opened it. So it belongs to no
+/// request, never uses a loop, and closes with its generation.
+/// </para>
 /// </summary>
-internal sealed class TrackedStream(Socket socket, string remote, HandlerGeneration generation, LoopSocket? attached = null)
+internal sealed class TrackedStream(Socket socket, string remote, HandlerGeneration generation, bool multiplexed, LoopSocket? attached = null)
     : NetworkStream(socket, ownsSocket: true)
 {
     private readonly NetworkStream _io = new(socket, ownsSocket: false);
@@ -36,18 +41,27 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
 
     public bool IsOpen => Volatile.Read(ref _disposed) == 0;
 
-    /// <summary>Open, has served a request, and serves none now: it sits in the handler's pool.</summary>
+    /// <summary>An HTTP/2 connection: requests share it, and it is bound to none of them.</summary>
+    public bool Multiplexed { get; } = multiplexed;
+
+    /// <summary>
+    /// Can take a request now: open, has served a request, and serves none now (it sits in the handler's
+    /// pool); an HTTP/2 connection while it is open.
+    /// </summary>
     public bool IsIdle
     {
-        get { lock (_gate) return IsOpen && _everBound && _owner is null; }
+        get { lock (_gate) return IsOpen && (Multiplexed || (_everBound && _owner is null)); }
     }
 
-    /// <summary>Closes the connection now if idle, else as soon as the request it serves is over.</summary>
+    /// <summary>
+    /// Closes the connection now if idle, else as soon as the request it serves is over. An HTTP/2 one is
+    /// never known to be idle; it closes when its generation is disposed, after its last request.
+    /// </summary>
     public void CloseWhenIdle()
     {
         lock (_gate)
         {
-            if (!_everBound || _owner is not null)
+            if (Multiplexed || !_everBound || _owner is not null)
             {
                 _closeWhenIdle = true;
                 return;
@@ -71,7 +85,7 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     private void Bind()
     {
         var scope = RequestScope.Current;
-        if (scope is null) return;
+        if (scope is null || Multiplexed) return;
         bool first;
         lock (_gate)
         {
@@ -133,7 +147,7 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     /// <summary>The socket attached to the current request's loop, or null to use the plain stream.</summary>
     private LoopSocket? LoopIo()
     {
-        if (RequestScope.Current?.Loop is not { } loop) return null;
+        if (Multiplexed || RequestScope.Current?.Loop is not { } loop) return null;
         if (_loopSocket is { } attached) return attached;
         lock (_gate)
         {

@@ -126,20 +126,7 @@ public sealed class CloseConnectionsTests : ServerTest
     [Fact]
     public async Task ClosingTheStateClosesConnectionsAndCancelsRequestsInFlight()
     {
-        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.Map("/hold", async ctx =>
-        {
-            started.TrySetResult();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                aborted.TrySetResult();
-            }
-        });
+        var (started, aborted) = _server.MapHeld("/hold");
         var lua = new LuaHttp();
         lua.Run("""
             held = coroutine.create(function() return http.request(base .. '/hold') end)
@@ -148,9 +135,9 @@ public sealed class CloseConnectionsTests : ServerTest
             http.request(base)                            -- connection 2, idle afterwards
             """, _server.BaseUrl);
         Assert.True(await _server.WaitUntilAsync(s => s.Accepted == 2), $"accepted {_server.Accepted}");
-        Assert.Same(started.Task, await Task.WhenAny(started.Task, Task.Delay(5000)));
+        Assert.Same(started, await Task.WhenAny(started, Task.Delay(5000)));
         lua.Dispose();
         Assert.True(await _server.WaitUntilAsync(s => s.Closed == 2), $"closed {_server.Closed}, accepted {_server.Accepted}");
-        Assert.Same(aborted.Task, await Task.WhenAny(aborted.Task, Task.Delay(5000)));
+        Assert.Same(aborted, await Task.WhenAny(aborted, Task.Delay(5000)));
     }
 }

@@ -1,12 +1,14 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
 namespace LuaToolkit.Http.Tests.Infrastructure;
@@ -27,7 +29,10 @@ public sealed class TestHttpServer : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public string BaseUrl => $"http://127.0.0.1:{Port}";
+    /// <summary>The certificate it serves TLS with, or null for plain HTTP.</summary>
+    public X509Certificate2? Certificate { get; private set; }
+
+    public string BaseUrl => $"{(Certificate is null ? "http" : "https")}://127.0.0.1:{Port}";
 
     /// <summary>Connections accepted so far.</summary>
     public int Accepted => Volatile.Read(ref _accepted);
@@ -39,15 +44,25 @@ public sealed class TestHttpServer : IAsyncDisposable
     public int Open => Accepted - Closed;
 
     /// <summary>A server on 127.0.0.1 (or the given addresses, all on one port).</summary>
-    public static async Task<TestHttpServer> StartAsync(params IPAddress[] addresses)
+    public static Task<TestHttpServer> StartAsync(params IPAddress[] addresses) => StartAsync(HttpProtocols.Http1, addresses);
+
+    /// <summary>
+    /// A server on 127.0.0.1 speaking <paramref name="protocols"/>. Without TLS Kestrel serves HTTP/2 only to a
+    /// client that speaks it from the first byte, and only on an endpoint that speaks nothing else.
+    /// </summary>
+    public static Task<TestHttpServer> StartAsync(HttpProtocols protocols, params IPAddress[] addresses) =>
+        StartAsync(protocols, null, addresses);
+
+    /// <summary>A server on 127.0.0.1 speaking <paramref name="protocols"/>, over TLS with <paramref name="certificate"/> if given.</summary>
+    public static async Task<TestHttpServer> StartAsync(HttpProtocols protocols, X509Certificate2? certificate, params IPAddress[] addresses)
     {
         if (addresses.Length == 0) addresses = [IPAddress.Loopback];
         for (int attempt = 0; ; attempt++)
         {
-            var server = new TestHttpServer();
+            var server = new TestHttpServer { Certificate = certificate };
             try
             {
-                await server.StartCoreAsync(addresses, addresses.Length == 1 ? 0 : FreePort(addresses[0]));
+                await server.StartCoreAsync(addresses, addresses.Length == 1 ? 0 : FreePort(addresses[0]), protocols);
                 return server;
             }
             catch (IOException) when (attempt < 20)
@@ -63,6 +78,29 @@ public sealed class TestHttpServer : IAsyncDisposable
         lock (_routes) _routes[path] = handler;
     }
 
+    /// <summary>
+    /// Maps <paramref name="path"/> to a request that is never answered: <c>Started</c> completes when it
+    /// arrives, <c>Aborted</c> when the client gives it up (a reset stream or a closed connection).
+    /// </summary>
+    public (Task Started, Task Aborted) MapHeld(string path)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Map(path, async context =>
+        {
+            started.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                aborted.TrySetResult();
+            }
+        });
+        return (started.Task, aborted.Task);
+    }
+
     /// <summary>Waits until <paramref name="condition"/> holds (re-checked at each connection event).</summary>
     public Task<bool> WaitUntilAsync(Func<TestHttpServer, bool> condition, int timeoutMs = 5000) =>
         _signal.WaitUntilAsync(() => condition(this), timeoutMs);
@@ -75,7 +113,7 @@ public sealed class TestHttpServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task StartCoreAsync(IPAddress[] addresses, int port)
+    private async Task StartCoreAsync(IPAddress[] addresses, int port, HttpProtocols protocols)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -84,20 +122,25 @@ public sealed class TestHttpServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
             foreach (var address in addresses)
-                kestrel.Listen(address, port, listen => listen.Use(next => async connection =>
+                kestrel.Listen(address, port, listen =>
                 {
-                    Interlocked.Increment(ref _accepted);
-                    _signal.Pulse();
-                    try
+                    listen.Protocols = protocols;
+                    if (Certificate is not null) listen.UseHttps(Certificate);
+                    listen.Use(next => async connection =>
                     {
-                        await next(connection);
-                    }
-                    finally
-                    {
-                        Interlocked.Increment(ref _closed);
+                        Interlocked.Increment(ref _accepted);
                         _signal.Pulse();
-                    }
-                }));
+                        try
+                        {
+                            await next(connection);
+                        }
+                        finally
+                        {
+                            Interlocked.Increment(ref _closed);
+                            _signal.Pulse();
+                        }
+                    });
+                });
         });
         _app = builder.Build();
         _app.Run(Dispatch);
@@ -129,6 +172,7 @@ public sealed class TestHttpServer : IAsyncDisposable
             "/gzip" or "/deflate" or "/br" => Compressed(context, context.Request.Path.Value![1..]),
             "/delay" => Delay(context),
             "/local" => context.Response.WriteAsync(context.Connection.LocalIpAddress!.ToString()),
+            "/protocol" => context.Response.WriteAsync(context.Request.Protocol),
             _ => context.Response.WriteAsync("hello"),
         };
     }
