@@ -54,8 +54,8 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     }
 
     /// <summary>
-    /// Closes the connection now if idle, else as soon as the request it serves is over. An HTTP/2 one is
-    /// never known to be idle; it closes when its generation is disposed, after its last request.
+    /// Closes the connection now if idle, else as soon as the request it serves is over. An HTTP/2 one may
+    /// carry a request at any moment, so it closes with its generation, once the generation's last request is over.
     /// </summary>
     public void CloseWhenIdle()
     {
