@@ -2,7 +2,8 @@ namespace LuaToolkit.Cli;
 
 /// <summary>
 /// The offline demo: starts a loopback HTTP server in this process and runs each example script of
-/// demo/ against it in a fresh Lua state, printing what each script prints.
+/// demo/ against it in a fresh Lua state, printing what each script prints. Scripts get the server's base
+/// URL as <c>arg[1]</c> and its HTTP/2 port's as <c>arg[2]</c>.
 /// </summary>
 internal static class Demo
 {
@@ -16,7 +17,7 @@ internal static class Demo
             Console.WriteLine();
             Console.WriteLine($"=== {Path.GetFileName(script)} ===");
             // Scripts run on their own thread so the server's continuations never wait on them.
-            int code = await Task.Factory.StartNew(() => ScriptRunner.Run(script, [server.BaseUrl]),
+            int code = await Task.Factory.StartNew(() => ScriptRunner.Run(script, [server.BaseUrl, server.Http2BaseUrl]),
                 TaskCreationOptions.LongRunning);
             if (code != 0) failures++;
         }
