@@ -8,10 +8,9 @@ using LuaToolkit.Http;
 // dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- throughput [sequentialCount] [concurrentCount] [--nginx [path]]
 // dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- bigbody
 // dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- waiting [count]
-// (internal) server <port> [<http2Port>]
+// (internal) server <port> <http2Port>
 return args switch
 {
-    ["server", var port] => Server.Run(int.Parse(port), null),
     ["server", var port, var http2Port] => Server.Run(int.Parse(port), int.Parse(http2Port)),
     ["throughput", .. var rest] => await ThroughputCommand(rest),
     ["bigbody-case", var which, var url] => Bench.BigBodyCase(which, url),
@@ -50,8 +49,7 @@ namespace LuaToolkit.Bench.Http
         public static async Task<int> WithServer(Func<Bench, Task> body, Func<int, ProcessStartInfo>? startServer = null, string serverName = "Kestrel")
         {
             int port = FreePort();
-            int? http2Port = null;
-            while (startServer is null && (http2Port is null || http2Port == port)) http2Port = FreePort();
+            int? http2Port = startServer is null ? FreePort(except: port) : null;
             var psi = startServer?.Invoke(port) ?? KestrelStartInfo(port, http2Port!.Value);
             psi.UseShellExecute = false;
             psi.RedirectStandardOutput = true;
@@ -94,13 +92,16 @@ namespace LuaToolkit.Bench.Http
             return psi;
         }
 
-        private static int FreePort()
+        private static int FreePort(int except = 0)
         {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
+            while (true)
+            {
+                var l = new TcpListener(IPAddress.Loopback, 0);
+                l.Start();
+                int port = ((IPEndPoint)l.LocalEndpoint).Port;
+                l.Stop();
+                if (port != except) return port;
+            }
         }
 
         private static async Task WaitUntilUp(string url, Process server)
@@ -129,8 +130,8 @@ namespace LuaToolkit.Bench.Http
         }
 
         /// <summary>One request, so JIT and connection are done before anything is measured (as for HttpClient).</summary>
-        private static void WarmUp(LuaHost lua, string baseUrl) =>
-            lua.DoString(Bind("local url = ... require('http').request(url)", baseUrl + "/hello"));
+        private static void WarmUp(LuaHost lua, string baseUrl, bool http2 = false) =>
+            lua.DoString(Bind("local url, h2 = ... require('http').request(url, { http2 = h2 })", baseUrl + "/hello", http2));
 
         private static long WorkingSet()
         {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace LuaToolkit.Bench.Http;
 
 /// <summary>
-/// The loopback server, run as a child process: `server &lt;port&gt; [&lt;http2Port&gt;]`. The second port speaks
+/// The loopback server, run as a child process: `server &lt;port&gt; &lt;http2Port&gt;`. The second port speaks
 /// HTTP/2 without TLS (Kestrel serves cleartext HTTP/2 only on an endpoint that speaks nothing else).
 /// </summary>
 internal static class Server
@@ -25,7 +25,7 @@ internal static class Server
         return b;
     }
 
-    public static int Run(int port, int? http2Port)
+    public static int Run(int port, int http2Port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -34,7 +34,7 @@ internal static class Server
             k.Limits.MaxRequestBodySize = null;
             k.Limits.MaxConcurrentConnections = null;
             k.Listen(System.Net.IPAddress.Loopback, port);
-            if (http2Port is { } p) k.Listen(System.Net.IPAddress.Loopback, p, l => l.Protocols = HttpProtocols.Http2);
+            k.Listen(System.Net.IPAddress.Loopback, http2Port, l => l.Protocols = HttpProtocols.Http2);
         });
         var app = builder.Build();
         // 251 * 4096 bytes: a multiple of the pattern period, so every chunk starts at pattern index 0.

@@ -40,8 +40,7 @@ internal sealed partial class Bench
         if (which == "lua")
         {
             using var lua = NewLua();
-            // Warmed up over the protocol measured, so its code is compiled before the baseline.
-            lua.DoString(Bind("local url, h2 = ... require('http').request(url, { http2 = h2 })", baseUrl + "/hello", http2));
+            WarmUp(lua, baseUrl, http2);   // over the protocol measured, so its code is compiled before the baseline
             GC.Collect();
             return Measure(() => Convert.ToInt32(lua.DoString(Bind("""
                 local url, k, h2 = ...

@@ -43,20 +43,20 @@ public sealed class TestHttpServer : IAsyncDisposable
     /// <summary>Connections open now.</summary>
     public int Open => Accepted - Closed;
 
-    /// <summary>A server on 127.0.0.1 (or the given addresses, all on one port).</summary>
-    public static Task<TestHttpServer> StartAsync(params IPAddress[] addresses) => StartAsync(HttpProtocols.Http1, addresses);
+    /// <summary>An HTTP/1.1 server on 127.0.0.1 (or the given addresses, all on one port).</summary>
+    public static Task<TestHttpServer> StartAsync(params IPAddress[] addresses) =>
+        StartAsync(HttpProtocols.Http1, null, addresses.Length == 0 ? [IPAddress.Loopback] : addresses);
 
     /// <summary>
-    /// A server on 127.0.0.1 speaking <paramref name="protocols"/>. Without TLS Kestrel serves HTTP/2 only to a
-    /// client that speaks it from the first byte, and only on an endpoint that speaks nothing else.
+    /// A server on 127.0.0.1 speaking <paramref name="protocols"/>, over TLS with <paramref name="certificate"/>
+    /// if given. Without TLS Kestrel serves HTTP/2 only to a client that speaks it from the first byte, and
+    /// only on an endpoint that speaks nothing else.
     /// </summary>
-    public static Task<TestHttpServer> StartAsync(HttpProtocols protocols, params IPAddress[] addresses) =>
-        StartAsync(protocols, null, addresses);
+    public static Task<TestHttpServer> StartAsync(HttpProtocols protocols, X509Certificate2? certificate = null) =>
+        StartAsync(protocols, certificate, [IPAddress.Loopback]);
 
-    /// <summary>A server on 127.0.0.1 speaking <paramref name="protocols"/>, over TLS with <paramref name="certificate"/> if given.</summary>
-    public static async Task<TestHttpServer> StartAsync(HttpProtocols protocols, X509Certificate2? certificate, params IPAddress[] addresses)
+    private static async Task<TestHttpServer> StartAsync(HttpProtocols protocols, X509Certificate2? certificate, IPAddress[] addresses)
     {
-        if (addresses.Length == 0) addresses = [IPAddress.Loopback];
         for (int attempt = 0; ; attempt++)
         {
             var server = new TestHttpServer { Certificate = certificate };
