@@ -31,13 +31,20 @@ internal sealed class HttpFailureException(string reason, string detail, Excepti
 internal static class HttpFailures
 {
     /// <summary>The failure for an exception thrown while sending a request or reading its response.</summary>
-    public static LuaFailure FromException(Exception ex) => LuaFailure.Of(ReasonOf(ex), DetailOf(ex));
+    public static LuaFailure FromException(Exception ex, bool http2) => LuaFailure.Of(ReasonOf(ex, http2), DetailOf(ex));
 
-    private static string ReasonOf(Exception ex)
+    private static string ReasonOf(Exception ex, bool http2)
     {
         // A reason decided at the source wins over the transport's classification.
         for (var e = ex; e is not null; e = e.InnerException)
             if (e is HttpFailureException known) return known.Reason;
+
+        // A new HTTP/2 connection that ends before its handshake completes ("could not be established") comes
+        // unclassified and without a cause. A server that does not speak HTTP/2 answers the preface in HTTP/1.1
+        // and closes: the handler reports a protocol error if it reads that answer first, this if it sees the
+        // close first. Both are the same failure.
+        if (http2 && ex is HttpRequestException { HttpRequestError: HttpRequestError.Unknown, InnerException: null })
+            return HttpFailureReasons.ProtocolError;
 
         HttpRequestError? error = ex switch
         {

@@ -148,7 +148,7 @@ public sealed partial class HttpModule : IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return HttpFailures.FromException(ex);
+            return HttpFailures.FromException(ex, options.Http2);
         }
         finally
         {
