@@ -192,27 +192,30 @@ namespace LuaToolkit.Bench.Http
 
         // ---------------------------------------------------------------- item 3: throughput
 
+        // `h2`: the requests use the module's http2 option (one options table for all of them).
         private const string LuaSequential = """
-            local url, n = ...
+            local url, n, h2 = ...
             local http = require 'http'
+            local opts = h2 and { http2 = true } or nil
             local fails = 0
             for i = 1, n do
-              local body, status = http.request(url)
+              local body, status = http.request(url, opts)
               if status ~= 200 or body ~= "hello world\n" then fails = fails + 1 end
             end
             return fails
             """;
 
         private const string LuaConcurrent = """
-            local url, n, k = ...
+            local url, n, k, h2 = ...
             local http = require 'http'
+            local opts = h2 and { http2 = true } or nil
             local s = require('scheduler').new()
             local fails, done = 0, 0
             local per = n // k
             for c = 1, k do
               s:add(function()
                 for i = 1, per do
-                  local body, status = http.request(url)
+                  local body, status = http.request(url, opts)
                   if status ~= 200 or body ~= "hello world\n" then fails = fails + 1 end
                   done = done + 1
                 end
@@ -236,20 +239,20 @@ namespace LuaToolkit.Bench.Http
             return $"return (function(...)\n{code}\nend)({lits})";
         }
 
-        private double LuaSeq(LuaHost lua, string url, int n)
+        private double LuaSeq(LuaHost lua, string url, int n, bool http2)
         {
             var sw = Stopwatch.StartNew();
-            var r = lua.DoString(Bind(LuaSequential, url, n));
+            var r = lua.DoString(Bind(LuaSequential, url, n, http2));
             sw.Stop();
             long fails = Convert.ToInt64(r[0]);
             Check(fails == 0, $"lua sequential: {fails} of {n} responses wrong");
             return n / sw.Elapsed.TotalSeconds;
         }
 
-        private double LuaConc(LuaHost lua, string url, int n, int k)
+        private double LuaConc(LuaHost lua, string url, int n, int k, bool http2)
         {
             var sw = Stopwatch.StartNew();
-            var r = lua.DoString(Bind(LuaConcurrent, url, n, k));
+            var r = lua.DoString(Bind(LuaConcurrent, url, n, k, http2));
             sw.Stop();
             long fails = Convert.ToInt64(r[0]), done = Convert.ToInt64(r[1]);
             int expected = n / k * k;
@@ -278,42 +281,54 @@ namespace LuaToolkit.Bench.Http
 
         public async Task Throughput(int seqCount, int concCount)
         {
-            string url = baseUrl + "/hello";
             Console.WriteLine($"item 3: GET /hello (12-byte body), sequential n={seqCount}, concurrent n={concCount}");
             Console.WriteLine("each case: a fresh Lua host and a fresh HttpClient, both warmed up with the case's own workload,");
             Console.WriteLine("then 3 alternating rounds, best of each; per request over the 3 rounds: CPU microseconds of this");
             Console.WriteLine("process (client) + the server process, and bytes the client allocated, for ours | HttpClient");
             Console.WriteLine($"{"case",-22} {"ours req/s",12} {"HttpClient req/s",17} {"ratio",7}  target >= 0.90  CPU us + alloc per request, ours | HttpClient");
-            void Row(string name, double ours, double theirs, Usage oursUsage, Usage theirUsage)
-            {
-                double ratio = ours / theirs;
-                Console.WriteLine($"{name,-22} {ours,12:F0} {theirs,17:F0} {ratio,7:F2}  {(ratio >= 0.9 ? "met   " : "MISSED")}          {oursUsage} | {theirUsage}");
-            }
+            foreach (int k in new[] { 1, 16, 64 })
+                await ThroughputCase(baseUrl + "/hello", k, k == 1 ? seqCount : concCount, http2: false);
+            if (http2BaseUrl is null) return;
+            // No target: the module's http2 option against HttpClient set up the same way (version 2.0, exact,
+            // more than one connection when the server caps its streams).
+            Console.WriteLine("over HTTP/2 (option http2 = true; HttpClient with version 2.0), no target:");
+            foreach (int k in new[] { 1, 16, 64 })
+                await ThroughputCase(http2BaseUrl + "/hello", k, k == 1 ? seqCount : concCount, http2: true);
+        }
+
+        /// <summary>One row of item 3: k = 1 is a sequential loop, otherwise k coroutines against k tasks.</summary>
+        private async Task ThroughputCase(string url, int k, int n, bool http2)
+        {
             // Each case stands for a script of its own: a sequential script never used coroutines, so its
             // connections were opened and used by blocking requests only (see HttpModule: blocking requests
             // do synchronous I/O, which .NET can do natively only on a socket never used asynchronously).
-            foreach (int k in new[] { 1, 16, 64 })
+            using var lua = NewLua();
+            var handler = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5), EnableMultipleHttp2Connections = http2 };
+            using var client = new HttpClient(handler);
+            if (http2)
             {
-                using var lua = NewLua();
-                using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) });
-                int n = k == 1 ? seqCount : concCount;
-                Func<int, double> ours = k == 1 ? count => LuaSeq(lua, url, count) : count => LuaConc(lua, url, count, k);
-                ours(Math.Max(500, 10 * k));
-                await ClientConc(client, url, Math.Max(500, 10 * k), k);
-                double o = 0, t = 0;
-                Usage oc = default, tc = default;
-                for (int round = 0; round < 3; round++)
-                {
-                    var before = UsageNow();
-                    o = Math.Max(o, ours(n));
-                    var middle = UsageNow();
-                    t = Math.Max(t, await ClientConc(client, url, n, k));
-                    var after = UsageNow();
-                    oc += (middle - before) / (3.0 * (n / k * k));
-                    tc += (after - middle) / (3.0 * (n / k * k));
-                }
-                Row(k == 1 ? "sequential" : $"{k} concurrent", o, t, oc, tc);
+                client.DefaultRequestVersion = HttpVersion.Version20;
+                client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
             }
+            Func<int, double> ours = k == 1 ? count => LuaSeq(lua, url, count, http2) : count => LuaConc(lua, url, count, k, http2);
+            ours(Math.Max(500, 10 * k));
+            await ClientConc(client, url, Math.Max(500, 10 * k), k);
+            double o = 0, t = 0;
+            Usage oc = default, tc = default;
+            for (int round = 0; round < 3; round++)
+            {
+                var before = UsageNow();
+                o = Math.Max(o, ours(n));
+                var middle = UsageNow();
+                t = Math.Max(t, await ClientConc(client, url, n, k));
+                var after = UsageNow();
+                oc += (middle - before) / (3.0 * (n / k * k));
+                tc += (after - middle) / (3.0 * (n / k * k));
+            }
+            double ratio = o / t;
+            string name = (k == 1 ? "sequential" : $"{k} concurrent") + (http2 ? ", HTTP/2" : "");
+            string verdict = http2 ? "      " : ratio >= 0.9 ? "met   " : "MISSED";
+            Console.WriteLine($"{name,-22} {o,12:F0} {t,17:F0} {ratio,7:F2}  {verdict}          {oc} | {tc}");
         }
 
         /// <summary>
