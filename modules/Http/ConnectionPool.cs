@@ -27,16 +27,17 @@ internal sealed class ConnectionPool : IDisposable
 
     /// <summary>
     /// Counts a request into a generation: the shared one, or with <paramref name="oneOff"/> a fresh handler
-    /// whose only connection is closed when the request ends.
+    /// whose only connection is closed when the request ends. <paramref name="awaitsConnection"/>: see
+    /// <see cref="HandlerGeneration.TryEnter"/>.
     /// </summary>
-    public Lease Rent(bool oneOff)
+    public Lease Rent(bool oneOff, bool awaitsConnection)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!oneOff && _current.TryEnter()) return new Lease(_current);
+            if (!oneOff && _current.TryEnter(awaitsConnection)) return new Lease(_current);
             var generation = NewGeneration();
-            generation.TryEnter();
+            generation.TryEnter(awaitsConnection);
             if (oneOff) generation.Retire();
             else _current = generation;     // the current one was disposed under us: replace it
             return new Lease(generation);
@@ -107,6 +108,8 @@ internal sealed class ConnectionPool : IDisposable
         private int _released;
 
         public HttpMessageInvoker Invoker => generation.Invoker;
+
+        public HandlerGeneration Generation => generation;
 
         public void Dispose()
         {

@@ -7,8 +7,9 @@ namespace LuaToolkit.Http;
 
 /// <summary>
 /// One <see cref="SocketsHttpHandler"/> (its own connection pool) with the connections it opened and the
-/// requests it is serving. A retired generation takes no new request, closes its idle connections at once
-/// and the others as their requests end, and disposes the handler when the last request is over.
+/// requests it is serving. A retired generation takes no new request, closes its idle connections as soon as
+/// none of its requests still waits to be placed on a connection, the others as their requests end, and
+/// disposes the handler when the last request is over.
 /// </summary>
 internal sealed class HandlerGeneration : IDisposable
 {
@@ -17,6 +18,7 @@ internal sealed class HandlerGeneration : IDisposable
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<HandlerGeneration> _onDisposed;
     private int _inFlight;
+    private int _unplaced;      // HTTP/1.1 requests counted in that no connection has carried yet
     private bool _retired;
     private bool _disposed;
 
@@ -46,15 +48,37 @@ internal sealed class HandlerGeneration : IDisposable
     /// <summary>Completes when the generation is disposed: every request over, every connection closed.</summary>
     public Task Drained => _drained.Task;
 
-    /// <summary>Counts a request in; false when the generation is retired or disposed.</summary>
-    public bool TryEnter()
+    /// <summary>
+    /// Counts a request in; false when the generation is retired or disposed. With
+    /// <paramref name="awaitsConnection"/> (HTTP/1.1) the request also counts as not yet placed on a
+    /// connection until it calls <see cref="Placed"/>.
+    /// </summary>
+    public bool TryEnter(bool awaitsConnection)
     {
         lock (_gate)
         {
             if (_retired || _disposed) return false;
             _inFlight++;
+            if (awaitsConnection) _unplaced++;
             return true;
         }
+    }
+
+    /// <summary>
+    /// A request counted in with <c>awaitsConnection</c> has written to a connection, or ended without one.
+    /// Until every such request has, a retired generation keeps its idle connections open: the handler may
+    /// already have handed one of them to a request that has not written yet, and closing it then would fail
+    /// a request in flight. When the last one is placed, the idle connections close.
+    /// </summary>
+    public void Placed()
+    {
+        TrackedStream[] connections;
+        lock (_gate)
+        {
+            if (--_unplaced > 0 || !_retired || _disposed) return;
+            connections = [.. _connections];
+        }
+        foreach (var connection in connections) connection.CloseWhenIdle();
     }
 
     /// <summary>Counts a request out (after its response was read and disposed).</summary>
@@ -67,22 +91,27 @@ internal sealed class HandlerGeneration : IDisposable
         Dispose();
     }
 
-    /// <summary>Stops taking requests; closes idle connections now, busy ones when their request ends.</summary>
+    /// <summary>
+    /// Stops taking requests; closes idle connections now (or once every request in flight is on a
+    /// connection, see <see cref="Placed"/>), busy ones when their request ends.
+    /// </summary>
     public void Retire()
     {
         TrackedStream[]? open;
+        bool idleNow;
         lock (_gate)
         {
             if (_retired) return;
             _retired = true;
             open = _inFlight > 0 ? [.. _connections] : null;
+            idleNow = _unplaced == 0;
         }
         if (open is null)
         {
             Dispose();
             return;
         }
-        foreach (var connection in open) connection.CloseWhenIdle();
+        foreach (var connection in open) connection.CloseWhenIdle(idleNow);
     }
 
     /// <summary>Whether an open connection to <paramref name="remote"/> belongs to this generation.</summary>

@@ -135,8 +135,8 @@ public sealed partial class HttpModule : IDisposable
             || (options.DontMakeReusable && !_pool.HasIdleConnection(RemoteKey.For(request.RequestUri!), options.Http2));
         if (oneOff && !HttpRequestBuilder.HasConnectionHeader(options)) request.Headers.ConnectionClose = true;
 
-        using var lease = _pool.Rent(oneOff);
-        var scope = new RequestScope { Loop = loop };
+        using var lease = _pool.Rent(oneOff, awaitsConnection: !options.Http2);
+        var scope = new RequestScope { Loop = loop, AwaitingConnectionIn = options.Http2 ? null : lease.Generation };
         RequestScope.Current = scope;
         try
         {

@@ -24,6 +24,24 @@ internal sealed class RequestScope
     /// <summary>Whether that connection served no request before this one (it was opened for it).</summary>
     public bool ConnectionWasNew { get; set; }
 
+    /// <summary>
+    /// The generation that counts this HTTP/1.1 request as not yet on a connection; null for HTTP/2.
+    /// </summary>
+    public HandlerGeneration? AwaitingConnectionIn { get; init; }
+
+    private int _placed;
+
+    /// <summary>The request has written to a connection, or is over: tells <see cref="AwaitingConnectionIn"/> once.</summary>
+    public void Place()
+    {
+        if (AwaitingConnectionIn is { } generation && Volatile.Read(ref _placed) == 0 && Interlocked.Exchange(ref _placed, 1) == 0)
+            generation.Placed();
+    }
+
     /// <summary>The request is over (response read and disposed): its connection is idle again.</summary>
-    public void Release() => Connection?.Release(this);
+    public void Release()
+    {
+        Connection?.Release(this);
+        Place();
+    }
 }

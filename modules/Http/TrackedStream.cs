@@ -54,14 +54,16 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     }
 
     /// <summary>
-    /// Closes the connection now if idle, else as soon as the request it serves is over. An HTTP/2 one may
-    /// carry a request at any moment, so it closes with its generation, once the generation's last request is over.
+    /// Closes the connection now if it serves no request, else as soon as the request it serves is over.
+    /// The caller knows that no request is about to be placed on it (<see cref="HandlerGeneration.Placed"/>);
+    /// without <paramref name="idleNow"/> it only marks the connection. An HTTP/2 one may carry a request at
+    /// any moment, so it closes with its generation, once the generation's last request is over.
     /// </summary>
-    public void CloseWhenIdle()
+    public void CloseWhenIdle(bool idleNow = true)
     {
         lock (_gate)
         {
-            if (Multiplexed || !_everBound || _owner is not null)
+            if (!idleNow || Multiplexed || _owner is not null)
             {
                 _closeWhenIdle = true;
                 return;
@@ -96,6 +98,7 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
         }
         scope.Connection = this;
         scope.ConnectionWasNew = first;
+        scope.Place();
     }
 
     public override int Read(byte[] buffer, int offset, int count) => _io.Read(buffer, offset, count);
