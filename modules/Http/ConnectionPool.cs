@@ -35,12 +35,12 @@ internal sealed class ConnectionPool : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!oneOff && _current.TryEnter(awaitsConnection)) return new Lease(_current);
+            if (!oneOff && _current.TryEnter(awaitsConnection)) return new Lease(_current, awaitsConnection);
             var generation = NewGeneration();
             generation.TryEnter(awaitsConnection);
             if (oneOff) generation.Retire();
             else _current = generation;     // the current one was disposed under us: replace it
-            return new Lease(generation);
+            return new Lease(generation, awaitsConnection);
         }
     }
 
@@ -103,13 +103,14 @@ internal sealed class ConnectionPool : IDisposable
     }
 
     /// <summary>A request's hold on a generation; disposing it counts the request out.</summary>
-    public sealed class Lease(HandlerGeneration generation) : IDisposable
+    public sealed class Lease(HandlerGeneration generation, bool awaitsConnection) : IDisposable
     {
         private int _released;
 
         public HttpMessageInvoker Invoker => generation.Invoker;
 
-        public HandlerGeneration Generation => generation;
+        /// <summary>The generation to tell when the request is on a connection; null when it need not be told.</summary>
+        public HandlerGeneration? AwaitingConnectionIn => awaitsConnection ? generation : null;
 
         public void Dispose()
         {

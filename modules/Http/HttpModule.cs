@@ -136,7 +136,7 @@ public sealed partial class HttpModule : IDisposable
         if (oneOff && !HttpRequestBuilder.HasConnectionHeader(options)) request.Headers.ConnectionClose = true;
 
         using var lease = _pool.Rent(oneOff, awaitsConnection: !options.Http2);
-        var scope = new RequestScope { Loop = loop, AwaitingConnectionIn = options.Http2 ? null : lease.Generation };
+        var scope = new RequestScope { Loop = loop, AwaitingConnectionIn = lease.AwaitingConnectionIn };
         RequestScope.Current = scope;
         try
         {
