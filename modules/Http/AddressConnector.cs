@@ -47,6 +47,7 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
                 else if (loop is not null) attached = await loop.ConnectAsync(socket, endpoint, attempt.Token).ConfigureAwait(false);
                 else await socket.ConnectAsync(endpoint, attempt.Token).ConfigureAwait(false);
                 var stream = new TrackedStream(socket, RemoteKey.For(request.RequestUri!), generation, multiplexed, attached);
+                if (!multiplexed && request.RequestUri!.Scheme == Uri.UriSchemeHttps) RequestScope.Current?.BeginHandshake(stream);
                 generation.Track(stream);
                 return stream;
             }

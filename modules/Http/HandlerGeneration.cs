@@ -7,9 +7,15 @@ namespace LuaToolkit.Http;
 
 /// <summary>
 /// One <see cref="SocketsHttpHandler"/> (its own connection pool) with the connections it opened and the
-/// requests it is serving. A retired generation takes no new request, closes its idle connections as soon as
-/// none of its requests still waits to be placed on a connection, the others as their requests end, and
-/// disposes the handler when the last request is over.
+/// requests it is serving. A retired generation takes no new request, closes its connections as they become
+/// idle, and disposes the handler when the last request is over.
+/// <para>
+/// The rule for closing a connection that serves no request: the handler may already have handed it to a
+/// request of this generation that waits for a connection, and that request writes to it only later, so
+/// closing it then would fail the request. A marked connection is therefore closed only while no HTTP/1.1
+/// request of the generation waits to be placed, decided under this generation's lock (which also counts
+/// requests in), and otherwise once the last one is placed.
+/// </para>
 /// </summary>
 internal sealed class HandlerGeneration : IDisposable
 {
@@ -19,6 +25,7 @@ internal sealed class HandlerGeneration : IDisposable
     private readonly Action<HandlerGeneration> _onDisposed;
     private int _inFlight;
     private int _unplaced;      // HTTP/1.1 requests counted in that no connection has carried yet
+    private bool _closeDeferred; // a marked idle connection waits for _unplaced to reach 0
     private bool _retired;
     private bool _disposed;
 
@@ -35,6 +42,12 @@ internal sealed class HandlerGeneration : IDisposable
             // A server caps the streams of one HTTP/2 connection (Kestrel: 100); more requests open more.
             EnableMultipleHttp2Connections = true,
             ConnectCallback = (context, token) => connector.ConnectAsync(context, this, token),
+            // Called once a connection is set up (after TLS), in the flow that connected it.
+            PlaintextStreamFilter = (context, _) =>
+            {
+                RequestScope.Current?.EndHandshake();
+                return ValueTask.FromResult(context.PlaintextStream);
+            },
             // Lua strings are bytes; UTF-8 keeps header values that are valid UTF-8 byte for byte.
             RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
             ResponseHeaderEncodingSelector = (_, _) => Encoding.UTF8,
@@ -66,19 +79,15 @@ internal sealed class HandlerGeneration : IDisposable
 
     /// <summary>
     /// A request counted in with <c>awaitsConnection</c> has written to a connection, or ended without one.
-    /// Until every such request has, a retired generation keeps its idle connections open: the handler may
-    /// already have handed one of them to a request that has not written yet, and closing it then would fail
-    /// a request in flight. When the last one is placed, the idle connections close.
+    /// When it was the last to wait, the idle connections marked to close meanwhile close.
     /// </summary>
     public void Placed()
     {
-        TrackedStream[] connections;
         lock (_gate)
         {
-            if (--_unplaced > 0 || !_retired || _disposed) return;
-            connections = [.. _connections];
+            if (--_unplaced > 0 || !_closeDeferred) return;
+            CloseMarkedIdle();
         }
-        foreach (var connection in connections) connection.CloseWhenIdle();
     }
 
     /// <summary>Counts a request out (after its response was read and disposed).</summary>
@@ -92,26 +101,51 @@ internal sealed class HandlerGeneration : IDisposable
     }
 
     /// <summary>
-    /// Stops taking requests; closes idle connections now (or once every request in flight is on a
-    /// connection, see <see cref="Placed"/>), busy ones when their request ends.
+    /// Stops taking requests and marks every connection to close when idle: the idle ones close now (or
+    /// once no request waits for a connection), busy ones when their request ends.
     /// </summary>
     public void Retire()
     {
-        TrackedStream[]? open;
-        bool idleNow;
         lock (_gate)
         {
             if (_retired) return;
             _retired = true;
-            open = _inFlight > 0 ? [.. _connections] : null;
-            idleNow = _unplaced == 0;
+            if (_inFlight > 0)
+            {
+                foreach (var connection in _connections) connection.MarkToClose();
+                CloseMarkedIdle();
+                return;
+            }
         }
-        if (open is null)
+        Dispose();
+    }
+
+    /// <summary>
+    /// <paramref name="connection"/>, marked to close, serves no request any more: closes it now if no
+    /// request waits for a connection, else once none does.
+    /// </summary>
+    public void CloseIfIdle(TrackedStream connection)
+    {
+        lock (_gate)
         {
-            Dispose();
+            if (_unplaced > 0) _closeDeferred = true;
+            else if (connection.TryClaimToClose()) connection.Dispose();
+        }
+    }
+
+    // Under the lock, so no request can be counted in (and handed a connection) before the close is done.
+    // Disposing an idle connection runs no request's code: nothing is pending on it while no request waits.
+    private void CloseMarkedIdle()
+    {
+        if (_disposed) return;
+        if (_unplaced > 0)
+        {
+            _closeDeferred = true;
             return;
         }
-        foreach (var connection in open) connection.CloseWhenIdle(idleNow);
+        _closeDeferred = false;
+        foreach (var connection in _connections.ToArray())
+            if (connection.TryClaimToClose()) connection.Dispose();
     }
 
     /// <summary>Whether an open connection to <paramref name="remote"/> belongs to this generation.</summary>
@@ -134,6 +168,14 @@ internal sealed class HandlerGeneration : IDisposable
             if (!_disposed)
             {
                 _connections.Add(connection);
+                // Opened for a request of a retired generation: it closes when a request it carries is over,
+                // unused once no request waits for a connection any more (or with the generation). Not here:
+                // the handler has yet to take it.
+                if (_retired)
+                {
+                    connection.MarkToClose();
+                    if (_unplaced > 0) _closeDeferred = true;
+                }
                 return;
             }
         }

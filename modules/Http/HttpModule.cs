@@ -157,7 +157,7 @@ public sealed partial class HttpModule : IDisposable
         {
             // The response is disposed: its connection went back to the pool (or was closed). One opened
             // for a dont_make_reusable request (the shared pool may open one if its idle one was taken) closes.
-            if (options.DontMakeReusable && scope.ConnectionWasNew) scope.Connection?.CloseWhenIdle();
+            if (options.DontMakeReusable && scope.ConnectionWasNew) scope.Connection?.MarkToClose();
             scope.Release();
         }
     }

@@ -29,7 +29,29 @@ internal sealed class RequestScope
     /// </summary>
     public HandlerGeneration? AwaitingConnectionIn { get; init; }
 
+    /// <summary>
+    /// The TLS connection whose handshake runs in this request's flow. The connect callback and the
+    /// handler's plaintext filter run in the same flow, one connection at a time, so the filter ends the
+    /// handshake of the connection the callback started.
+    /// </summary>
+    public TrackedStream? Handshaking { get; private set; }
+
     private int _placed;
+
+    /// <summary>A TLS connection opened in this flow starts its handshake (unless one already is: then its writes bind as before).</summary>
+    public void BeginHandshake(TrackedStream connection)
+    {
+        if (Handshaking is { IsOpen: true }) return;
+        connection.BeginHandshake();
+        Handshaking = connection;
+    }
+
+    /// <summary>The handler got the plaintext stream of the connection whose handshake this flow ran.</summary>
+    public void EndHandshake()
+    {
+        Handshaking?.EndHandshake();
+        Handshaking = null;
+    }
 
     /// <summary>The request has written to a connection, or is over: tells <see cref="AwaitingConnectionIn"/> once.</summary>
     public void Place()

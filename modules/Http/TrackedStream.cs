@@ -33,6 +33,7 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     private bool _everBound;
     private int _served;
     private bool _closeWhenIdle;
+    private volatile bool _handshaking;
     private int _disposed;
     private LoopSocket? _loopSocket = attached;    // attached to its host's loop at connect or at first use
 
@@ -54,25 +55,36 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     }
 
     /// <summary>
-    /// Closes the connection now if it serves no request, else as soon as the request it serves is over.
-    /// The caller knows that no request is about to be placed on it (<see cref="HandlerGeneration.Placed"/>);
-    /// without <paramref name="idleNow"/> it only marks the connection. An HTTP/2 one may carry a request at
-    /// any moment, so it closes with its generation, once the generation's last request is over.
+    /// Marks the connection to close once it serves no request (see <see cref="HandlerGeneration"/> for
+    /// when an idle one may close). An HTTP/2 one may carry a request at any moment, so it closes with its
+    /// generation, once the generation's last request is over.
     /// </summary>
-    public void CloseWhenIdle(bool idleNow = true)
+    public void MarkToClose()
     {
-        lock (_gate)
-        {
-            if (!idleNow || Multiplexed || _owner is not null)
-            {
-                _closeWhenIdle = true;
-                return;
-            }
-        }
-        Dispose();
+        lock (_gate) _closeWhenIdle = true;
     }
 
-    /// <summary>Called by the request that ends; closes the connection if it was asked to close when idle.</summary>
+    /// <summary>
+    /// True when the connection is marked, open, HTTP/1.1, set up and serves no request: the caller closes it
+    /// (under its generation's lock, with no request waiting for a connection). One still in its TLS handshake
+    /// is the handler's, not idle.
+    /// </summary>
+    public bool TryClaimToClose()
+    {
+        lock (_gate) return _closeWhenIdle && !Multiplexed && _owner is null && !_handshaking && IsOpen;
+    }
+
+    /// <summary>
+    /// The TLS handshake is under way (see <see cref="RequestScope.Handshaking"/>): its writes carry the
+    /// execution context of the request whose flow opened the connection, but the handler may yet hand the
+    /// connection to another request, and that request to another connection. So they bind no request.
+    /// </summary>
+    public void BeginHandshake() => _handshaking = true;
+
+    /// <summary>The handler has the connection's plaintext stream: the next write is a request's.</summary>
+    public void EndHandshake() => _handshaking = false;
+
+    /// <summary>Called by the request that ends; a connection marked to close then closes, when it may.</summary>
     public void Release(RequestScope scope)
     {
         lock (_gate)
@@ -81,13 +93,13 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
             _owner = null;
             if (!_closeWhenIdle) return;
         }
-        Dispose();
+        generation.CloseIfIdle(this);
     }
 
     private void Bind()
     {
         var scope = RequestScope.Current;
-        if (scope is null || Multiplexed) return;
+        if (scope is null || Multiplexed || _handshaking) return;
         bool first;
         lock (_gate)
         {

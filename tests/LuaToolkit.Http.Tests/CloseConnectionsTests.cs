@@ -1,5 +1,6 @@
 using LuaToolkit.Http.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace LuaToolkit.Http.Tests;
 
@@ -93,6 +94,88 @@ public sealed class CloseConnectionsTests : ServerTest
         r = _lua.Run("local b = http.request(base) return b, http.hasconnection(base)", _server.BaseUrl);
         Assert.Equal(["hello", true], r);
         Assert.Equal(3, _server.Accepted);
+    }
+
+    [Fact]
+    public async Task ARequestWaitingForAConnectionGetsTheOneAnotherRequestLeavesAndCompletes()
+    {
+        // b's own connect is held at the resolver (the URL has a name, so connects go through it).
+        var bResolving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bConnect = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int resolutions = 0;
+        using var lua = new LuaHttp(async (_, token) =>
+        {
+            if (Interlocked.Increment(ref resolutions) == 2)
+            {
+                bResolving.TrySetResult();
+                await bConnect.Task.WaitAsync(token);
+            }
+            return [System.Net.IPAddress.Loopback];
+        });
+        try
+        {
+            var r = await HandOverAsync(lua, _server, $"http://held.test:{_server.Port}", bResolving.Task);
+            Assert.Equal(["go", "first", 200L, "hello", 200L, "dead"], r);
+            Assert.True(await _server.WaitUntilAsync(s => s.Closed == 1), $"closed {_server.Closed}");   // a's, then b's
+            Assert.Equal(2, _server.Accepted);   // a's (then b's) and /go's: b's own connect never got past the resolver
+            Assert.Equal(2, resolutions);
+        }
+        finally
+        {
+            bConnect.TrySetResult();
+        }
+    }
+
+    [Fact]
+    public async Task OverTlsARequestWhoseHandshakeStallsGetsTheConnectionAnotherLeavesAndCompletes()
+    {
+        // b's own connection waits for its TLS handshake (the relay holds the server's reply). The handshake
+        // writes to it in b's flow; they must not count as b being on a connection.
+        using var certificate = TestCertificate.Create();
+        await using var server = await TestHttpServer.StartAsync(HttpProtocols.Http1, certificate);
+        using var relay = new StallingRelay(server.Port, stalled: 2);
+        using var lua = new LuaHttp(TestCertificate.ModuleTrusting(certificate));
+        var bConnected = relay.WaitUntilAsync(r => r.Accepted == 2);
+        var r = await HandOverAsync(lua, server, $"https://127.0.0.1:{relay.Port}", bConnected);
+        Assert.Equal(["go", "first", 200L, "hello", 200L, "dead"], r);
+        Assert.Equal(2, relay.Accepted);
+    }
+
+    // Request b waits for a connection of its own (until `bWaits`) while request a is in flight and
+    // closeconnections waits for it. When a's response ends, the handler hands a's connection to b before a's
+    // request is over: closing it then failed b ("Cannot access a disposed object", or its loop operation
+    // cancelled). It must close only after b's response. Returns /go's body, a's body and status, b's body and
+    // status, and the closer's status.
+    private static async Task<object?[]> HandOverAsync(LuaHttp lua, TestHttpServer server, string url, Task bWaits)
+    {
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Map("/first", async ctx =>
+        {
+            await go.Task;
+            await ctx.Response.WriteAsync("first");
+        });
+        server.Map("/go", ctx =>
+        {
+            go.TrySetResult();
+            return ctx.Response.WriteAsync("go");
+        });
+        lua.Run("""
+            a = coroutine.create(function() return http.request(base .. '/first') end)
+            repeat assert(coroutine.resume(a)) until http.hasconnection(base)   -- in flight on connection 1
+            b = coroutine.create(function() return http.request(base) end)
+            assert(coroutine.resume(b))
+            """, url);
+        await bWaits.WaitAsync(TimeSpan.FromSeconds(10));   // b is in the generation, waiting for a connection
+        var r = lua.Run(RunAll + $"\nlocal direct = '{server.BaseUrl}'\n" + """
+            local closer = coroutine.create(function() return http.closeconnections() end)
+            assert(coroutine.resume(closer))
+            local went = http.request(direct .. '/go')  -- a new generation, no resolver or relay: answers a
+            local last = runall({ a, b, closer })
+            local detail = type(last[2][4]) == 'string' and last[2][4] or ''   -- a failure's detail
+            return went, last[1][2], last[1][3], last[2][2], last[2][3], coroutine.status(closer), detail
+            """, url);
+        Assert.True(r[3] is "hello", $"b: {r[3]}, {r[4]}, {r[6]}");
+        return r[..6];
     }
 
     [Fact]
