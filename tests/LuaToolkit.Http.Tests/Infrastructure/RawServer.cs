@@ -22,7 +22,12 @@ public sealed class RawServer : IDisposable
     {
         _respond = respond;
         _listener.Start();
-        _ = AcceptLoopAsync();
+        _ = AcceptLoop.RunAsync(_listener, _stop.Token, client =>
+        {
+            Interlocked.Increment(ref _accepted);
+            _signal.Pulse();
+            _ = ServeAsync(client);
+        });
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -57,25 +62,6 @@ public sealed class RawServer : IDisposable
     {
         _stop.Cancel();
         _listener.Stop();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception)
-            {
-                return;
-            }
-            Interlocked.Increment(ref _accepted);
-            _signal.Pulse();
-            _ = ServeAsync(client);
-        }
     }
 
     private async Task ServeAsync(TcpClient client)

@@ -22,7 +22,12 @@ public sealed class StallingRelay : IDisposable
         _target = targetPort;
         _stalled = stalled;
         _listener.Start();
-        _ = AcceptLoopAsync();
+        _ = AcceptLoop.RunAsync(_listener, _stop.Token, client =>
+        {
+            bool stall = Interlocked.Increment(ref _accepted) == _stalled;
+            _signal.Pulse();
+            _ = RelayAsync(client, stall);
+        });
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -40,25 +45,6 @@ public sealed class StallingRelay : IDisposable
         Release();
         _stop.Cancel();
         _listener.Stop();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception)
-            {
-                return;
-            }
-            bool stall = Interlocked.Increment(ref _accepted) == _stalled;
-            _signal.Pulse();
-            _ = RelayAsync(client, stall);
-        }
     }
 
     private async Task RelayAsync(TcpClient client, bool stall)
