@@ -46,6 +46,8 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
                 if (blocking) ConnectBlocking(socket, endpoint, attempt.Token);
                 else if (loop is not null) attached = await loop.ConnectAsync(socket, endpoint, attempt.Token).ConfigureAwait(false);
                 else await socket.ConnectAsync(endpoint, attempt.Token).ConfigureAwait(false);
+                // Read once here, where a reset is classified below; the socket keeps it for the handler.
+                _ = socket.RemoteEndPoint;
                 var stream = new TrackedStream(socket, RemoteKey.For(request.RequestUri!), generation, multiplexed, attached);
                 if (!multiplexed && request.RequestUri!.Scheme == Uri.UriSchemeHttps) RequestScope.Current?.BeginHandshake(stream);
                 generation.Track(stream);
@@ -56,6 +58,16 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
                 socket?.Dispose();
                 lastError = new TimeoutException(string.Create(CultureInfo.InvariantCulture,
                     $"connecting to {Show(address, port)} timed out after {attemptTimeout.TotalSeconds:0.###} s"));
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.NotConnected)
+            {
+                // The handshake was made and the server closed the connection at once (a refused connect reads
+                // ConnectionRefused). An asynchronous connect reports it; a blocking one succeeds and the first
+                // write fails. So the reason is the one that write gives.
+                socket?.Dispose();
+                throw new HttpFailureException(
+                    TrackedStream.FirstWriteFailure(request.RequestUri!, multiplexed),
+                    $"connecting to {Show(address, port)}: the server closed the connection at once ({ex.Message})", ex);
             }
             catch (SocketException ex)
             {

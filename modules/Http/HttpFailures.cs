@@ -39,10 +39,11 @@ internal static class HttpFailures
         for (var e = ex; e is not null; e = e.InnerException)
             if (e is HttpFailureException known) return known.Reason;
 
-        // A new HTTP/2 connection that ends before its handshake completes ("could not be established") comes
+        // A new HTTP/2 connection that ends before its handshake completes ("could not be established") may come
         // unclassified and without a cause. A server that does not speak HTTP/2 answers the preface in HTTP/1.1
         // and closes: the handler reports a protocol error if it reads that answer first, this if it sees the
-        // close first. Both are the same failure.
+        // close first. Both are the same failure. (A failed read or write before the server's first byte is
+        // decided where it happens: TrackedStream.)
         if (http2 && ex is HttpRequestException { HttpRequestError: HttpRequestError.Unknown, InnerException: null })
             return HttpFailureReasons.ProtocolError;
 

@@ -36,6 +36,8 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     private volatile bool _handshaking;
     private int _disposed;
     private LoopSocket? _loopSocket = attached;    // attached to its host's loop at connect or at first use
+    // A cleartext HTTP/2 connection until the server's first byte: it has not answered the preface yet.
+    private volatile bool _unanswered = multiplexed && remote.StartsWith("http:", StringComparison.Ordinal);
 
     /// <summary><c>scheme://host:port</c> of the remote.</summary>
     public string Remote { get; } = remote;
@@ -125,7 +127,9 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
             : _io.ReadAsync(buffer, offset, count, cancellationToken);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        LoopIo() is { } io ? io.ReceiveAsync(buffer, cancellationToken) : _io.ReadAsync(buffer, cancellationToken);
+        LoopIo() is { } io ? io.ReceiveAsync(buffer, cancellationToken)
+        : _unanswered ? ReadUnansweredAsync(buffer, cancellationToken)
+        : _io.ReadAsync(buffer, cancellationToken);
 
     public override void Write(byte[] buffer, int offset, int count)
     {
@@ -156,8 +160,50 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Bind();
-        return LoopIo() is { } io ? io.SendAsync(buffer, cancellationToken) : _io.WriteAsync(buffer, cancellationToken);
+        return LoopIo() is { } io ? io.SendAsync(buffer, cancellationToken)
+            : _unanswered ? WriteUnansweredAsync(buffer, cancellationToken)
+            : _io.WriteAsync(buffer, cancellationToken);
     }
+
+    /// <summary>
+    /// The reason a request fails with when the server closes the connection before the request's first write
+    /// reaches it: the TLS handshake over https, the HTTP/2 preface over a cleartext HTTP/2 connection.
+    /// </summary>
+    public static string FirstWriteFailure(Uri uri, bool multiplexed) =>
+        uri.Scheme == Uri.UriSchemeHttps ? HttpFailureReasons.TlsHandshakeFailed
+        : multiplexed ? HttpFailureReasons.ProtocolError
+        : HttpFailureReasons.ConnectionClosedPrematurely;
+
+    // The handler's HTTP/2 connection reads and writes asynchronously only. Which of its read loop, its preface
+    // and a request's first frames notices a close first is a race; the reason must not be.
+    private async ValueTask<int> ReadUnansweredAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            int read = await _io.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (read > 0) _unanswered = false;
+            return read;
+        }
+        catch (Exception ex) when (_unanswered && ex is IOException or ObjectDisposedException)
+        {
+            throw Unanswered(ex);
+        }
+    }
+
+    private async ValueTask WriteUnansweredAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _io.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_unanswered && ex is IOException or ObjectDisposedException)
+        {
+            throw Unanswered(ex);
+        }
+    }
+
+    private static HttpFailureException Unanswered(Exception ex) => new(HttpFailureReasons.ProtocolError,
+        $"the server closed the connection before completing the HTTP/2 handshake ({(ex.InnerException ?? ex).Message})", ex);
 
     /// <summary>The socket attached to the current request's loop, or null to use the plain stream.</summary>
     private LoopSocket? LoopIo()

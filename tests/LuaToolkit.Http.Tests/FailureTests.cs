@@ -115,6 +115,32 @@ public abstract class FailureTests(RequestMode mode) : IAsyncLifetime
         AssertFailure(lua.Run("return http.request(base, { timeout = 5 })", raw.BaseUrl), "Connection Closed Prematurely");
     }
 
+    [Theory]
+    [InlineData("http", false, "Connection Closed Prematurely")]
+    [InlineData("http", true, "Protocol Error")]
+    [InlineData("https", false, "TLS Handshake Failed")]
+    [InlineData("https", true, "TLS Handshake Failed")]
+    public void ServerResettingAtOnceGivesOneReasonWhateverNoticesItFirst(string scheme, bool http2, string reason)
+    {
+        // The reset reaches the connect, the TLS handshake, the HTTP/2 preface, the handler's read loop or the
+        // request's first write first, by a race that differs between modes: the reason must not.
+        using var server = new ResettingServer();
+        using var lua = new LuaHttp(mode: mode);
+        var r = lua.Run($$"""
+            local reasons = {}
+            for i = 1, 40 do
+                local body, reason, detail = http.request('{{scheme}}://127.0.0.1:{{server.Port}}/', { http2 = {{(http2 ? "true" : "false")}} })
+                assert(body == nil and detail ~= nil and detail ~= '', detail)
+                reasons[reason] = (reasons[reason] or 0) + 1
+            end
+            local list = {}
+            for reason, n in pairs(reasons) do list[#list + 1] = reason .. ' x' .. n end
+            table.sort(list)
+            return table.concat(list, ', ')
+            """);
+        Assert.Equal($"{reason} x40", r[0]);
+    }
+
     [Fact]
     public void GarbageResponseGivesProtocolError()
     {
