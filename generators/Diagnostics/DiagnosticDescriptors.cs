@@ -22,7 +22,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Create(
         "LUA0003", "Unsupported return type",
         "'{0}' returns '{1}', which cannot be pushed to Lua",
-        "Supported: void, the parameter value types, tuples of them, LuaResult<T>, and Task/ValueTask of those.");
+        "Supported: void, the parameter value types, LuaStringBuffer, tuples of them, LuaResult<T>, and Task/ValueTask of those.");
 
     public static readonly DiagnosticDescriptor DuplicateLuaName = Create(
         "LUA0004", "Duplicate Lua name",

@@ -66,7 +66,7 @@ internal static class ValueCode
         ValueKind.UInt64 => $"LuaPush.UInt64(L, {value});",
         ValueKind.Single or ValueKind.Double => $"LuaPush.Double(L, {value});",
         ValueKind.String => $"LuaPush.String(L, {value});",
-        ValueKind.ByteArray or ValueKind.ByteMemory or ValueKind.ByteSpan or ValueKind.LuaBytes => $"LuaPush.Bytes(L, {value});",
+        ValueKind.ByteArray or ValueKind.ByteMemory or ValueKind.ByteSpan or ValueKind.LuaBytes or ValueKind.StringBuffer => $"LuaPush.Bytes(L, {value});",
         ValueKind.StringMap => $"LuaPush.Map<string>(L, {value}, &LuaPush.String);",
         ValueKind.List => $"LuaPush.List<{type.Element!.TypeName}>(L, {value}, &LuaPush.{ElementPusher(type.Element.Kind)});",
         _ => $"LuaPush.Int64(L, {value});",

@@ -19,6 +19,7 @@ internal enum ValueKind
     ByteMemory,
     ByteSpan,
     LuaBytes,
+    StringBuffer,
     StringMap,
     List,
     Options,

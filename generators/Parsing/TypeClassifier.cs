@@ -12,6 +12,7 @@ internal static class TypeClassifier
     public const string HostType = "LuaToolkit.LuaHost";
     public const string CallerType = "LuaToolkit.LuaCaller";
     public const string LuaBytesType = "LuaToolkit.LuaBytes";
+    public const string StringBufferType = "LuaToolkit.LuaStringBuffer";
 
     public static readonly SymbolDisplayFormat FullyQualified =
         SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(
@@ -33,7 +34,14 @@ internal static class TypeClassifier
     }
 
     /// <summary>A value Lua can receive (results and tuple elements).</summary>
-    public static TypeSpec? ForOutput(ITypeSymbol type) => ForValue(type, type.ToDisplayString(FullyQualified));
+    public static TypeSpec? ForOutput(ITypeSymbol type)
+    {
+        string name = type.ToDisplayString(FullyQualified);
+        // Bytes built for Lua, pushed without a copy where the state can adopt them (results only).
+        if (IsNamed(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), StringBufferType))
+            return new TypeSpec(ValueKind.StringBuffer, name, false);
+        return ForValue(type, name);
+    }
 
     private static TypeSpec? ForValue(ITypeSymbol type, string name)
     {

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Security;
 using LuaToolkit;
-using HttpResult = (byte[] Body, int Status, System.Collections.Generic.Dictionary<string, string> Headers, string StatusText);
+using HttpResult = (LuaToolkit.LuaStringBuffer Body, int Status, System.Collections.Generic.Dictionary<string, string> Headers, string StatusText);
 
 namespace LuaToolkit.Http;
 

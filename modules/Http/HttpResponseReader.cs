@@ -1,7 +1,7 @@
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using HttpResult = (byte[] Body, int Status, System.Collections.Generic.Dictionary<string, string> Headers, string StatusText);
+using HttpResult = (LuaToolkit.LuaStringBuffer Body, int Status, System.Collections.Generic.Dictionary<string, string> Headers, string StatusText);
 
 namespace LuaToolkit.Http;
 
@@ -15,6 +15,9 @@ internal static class HttpResponseReader
     // Announced lengths up to this are allocated at once: uninitialized pages cost nothing until written.
     private const int MaxPreallocation = 256 << 20;
 
+    // Without an announced length, each read has at least this much room.
+    private const int UnknownLengthChunk = 16 << 10;
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<HttpResult> ReadAsync(HttpResponseMessage response, bool async, CancellationToken token)
     {
@@ -23,7 +26,7 @@ internal static class HttpResponseReader
         AddHeaders(headers, response.Headers.NonValidated);
         AddHeaders(headers, response.Content.Headers.NonValidated);
 
-        byte[] body;
+        LuaStringBuffer body;
         if (async)
         {
             body = await ReadBodyAsync(response.Content, async: true, token).ConfigureAwait(false);
@@ -33,12 +36,13 @@ internal static class HttpResponseReader
             // Synchronous reads do not watch the token: a timeout closes the connection under them instead.
             using var abort = token.Register(static r => ((HttpResponseMessage)r!).Dispose(), response);
             body = await ReadBodyAsync(response.Content, async: false, token).ConfigureAwait(false);
+            if (token.IsCancellationRequested) body.Dispose();
             token.ThrowIfCancellationRequested();
         }
         headers.TryGetValue("Content-Encoding", out string? encoding);
         if (ContentDecoder.Plan(encoding) is { } codings)
         {
-            body = ContentDecoder.Decode(body, codings);
+            body = ContentDecoder.Decode(body, codings);   // takes the encoded body
             headers.Remove("Content-Encoding");
             headers.Remove("Content-Length");   // it counted the encoded bytes
         }
@@ -80,40 +84,47 @@ internal static class HttpResponseReader
         }
     }
 
+    /// <summary>
+    /// Reads the body into a <see cref="LuaStringBuffer"/>, which becomes the Lua string itself: a large body
+    /// is read straight into the block Lua then adopts, so it exists once and is never copied after the read.
+    /// With an announced length, the buffer grows as bytes arrive, never past what was announced, so a server
+    /// that announces more than it sends cannot make us allocate it up front.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<byte[]> ReadBodyAsync(HttpContent content, bool async, CancellationToken token)
+    private static async ValueTask<LuaStringBuffer> ReadBodyAsync(HttpContent content, bool async, CancellationToken token)
     {
         long? length = content.Headers.ContentLength;
+        long expected = length is > 0 ? Math.Min(length.Value, int.MaxValue) : long.MaxValue;
         // The response's headers are in: its content stream is at hand without I/O (no Task to allocate).
         using var stream = content.ReadAsStream(token);
-        if (length is not > 0)
+        var body = new LuaStringBuffer(length is > 0 ? (int)Math.Min(expected, MaxPreallocation) : 0);
+        try
         {
-            using var unknown = new MemoryStream();
-            if (async) await stream.CopyToAsync(unknown, 81920, token).ConfigureAwait(false);
-            else stream.CopyTo(unknown, 81920);
-            return unknown.ToArray();
-        }
-
-        // Read straight into one array of the announced size, so the body exists once in managed memory
-        // (then once more as the Lua string). The array grows as bytes arrive, never past what was announced,
-        // so a server that announces more than it sends cannot make us allocate it up front.
-        long expected = Math.Min(length.Value, Array.MaxLength);
-        var body = GC.AllocateUninitializedArray<byte>((int)Math.Min(expected, MaxPreallocation));
-        int filled = 0;
-        while (true)
-        {
-            if (filled == body.Length)
+            while (body.Length < expected)
             {
-                if (body.Length >= expected) break;
-                Array.Resize(ref body, (int)Math.Min(expected, 2L * body.Length));
+                Memory<byte> into;
+                if (expected == long.MaxValue)
+                {
+                    into = body.GetMemory(UnknownLengthChunk);
+                }
+                else
+                {
+                    if (body.Length == body.Capacity) body.EnsureCapacity((int)Math.Min(expected, 2L * body.Capacity));
+                    into = body.GetMemory()[..(int)Math.Min(expected - body.Length, body.Capacity - body.Length)];
+                }
+                int read = async
+                    ? await stream.ReadAsync(into, token).ConfigureAwait(false)
+                    : stream.Read(into.Span);
+                if (read == 0) break;
+                body.Advance(read);
             }
-            int read = async
-                ? await stream.ReadAsync(body.AsMemory(filled), token).ConfigureAwait(false)
-                : stream.Read(body.AsSpan(filled));
-            if (read == 0) break;
-            filled += read;
+            return body;
         }
-        return filled == body.Length ? body : body[..filled];
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ public sealed unsafe partial class LuaHost : IDisposable
     private readonly StringBuilder _warning = new();
     private GCHandle _self;
     private nint _state;
+    private nint _adoption;     // what lets the state take LuaStringBuffer blocks as strings (0: it copies)
     private bool _warningsOn = true;
 
     /// <summary>A host whose modules use <see cref="LuaCallPath.NativeShim"/> when the shim is available
@@ -56,6 +57,7 @@ public sealed unsafe partial class LuaHost : IDisposable
         Pending = new PendingOperations(EventLoop);
         _state = luaL_newstate();
         if (_state == 0) throw new OutOfMemoryException("luaL_newstate failed");
+        _adoption = LuaStringAdoption.Install(_state);
         luaL_openlibs(_state);
         _self = GCHandle.Alloc(this);
         // Every coroutine copies the main thread's extra space, so any lua_State* finds its host.
@@ -164,6 +166,7 @@ public sealed unsafe partial class LuaHost : IDisposable
         Leases.CloseAll(); // no thread reads a leased string once the state is freed
         lua_close(_state);
         _state = 0;
+        LuaStringAdoption.Release(_adoption);
         foreach (var h in _instanceHandles) h.Free();
         _instanceHandles.Clear();
         foreach (var instance in _instances)

@@ -76,6 +76,14 @@ public static unsafe class LuaPush
         else Bytes(L, value.ToArray());
     }
 
+    /// <summary>The buffer's bytes, as a Lua string made of its own memory where it can be; <c>null</c> becomes nil.
+    /// The buffer is finished after.</summary>
+    public static void Bytes(nint L, LuaStringBuffer? value)
+    {
+        if (value is null) lua_pushnil(L);
+        else value.Push(L);
+    }
+
     /// <summary>
     /// Pushes a string-keyed map as a table. A <see cref="Dictionary{TKey,TValue}"/> whose comparer ignores
     /// case gets a metatable that answers lookups in any case (<c>h["content-type"]</c>).

@@ -27,6 +27,9 @@ internal static unsafe class LuaShim
 
     public static bool IsAvailable => Call != null;
 
+    /// <summary>The loaded library (0 when unavailable), for the shim's other parts (<see cref="LuaStringAdoption"/>).</summary>
+    public static nint Library { get; private set; }
+
     private static delegate* unmanaged[Cdecl]<nint, int> Load(out string? error)
     {
         try
@@ -50,6 +53,7 @@ internal static unsafe class LuaShim
                 return null;
             }
             error = null;
+            Library = shim;
             return (delegate* unmanaged[Cdecl]<nint, int>)NativeLibrary.GetExport(shim, "luatk_call");
         }
         catch (Exception ex)

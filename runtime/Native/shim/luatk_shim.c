@@ -15,7 +15,8 @@
  */
 #include <stdint.h>
 
-typedef struct lua_State lua_State;
+#include "luatk.h"
+
 typedef int (*lua_CFunction)(lua_State *L);
 typedef intptr_t lua_KContext;
 typedef int (*lua_KFunction)(lua_State *L, int status, lua_KContext ctx);
@@ -23,15 +24,8 @@ typedef int (*lua_KFunction)(lua_State *L, int status, lua_KContext ctx);
 #define LUA_REGISTRYINDEX (-1000000 - 1000)
 #define UPVALUE(i) (LUA_REGISTRYINDEX - (i))
 #define LUA_MULTRET (-1)
-#define LUA_TSTRING 4
 
 #define LUATK_SHIM_ABI 1
-
-#if defined(_WIN32)
-#define EXPORT __declspec(dllexport)
-#else
-#define EXPORT __attribute__((visibility("default")))
-#endif
 
 /* The Lua API this file uses, in the order luatk_init receives it. */
 static struct {

@@ -22,6 +22,14 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void AStringBufferIsAResultNotAParameter()
+    {
+        // A LuaStringBuffer is handed to Lua and finished there; Lua has none to pass in.
+        var r = GeneratorHarness.Run(Usings + "[LuaModule(\"m\")] public static partial class Calc {\n  [LuaFunction] public static LuaStringBuffer F(LuaStringBuffer b) => b;\n}");
+        Assert.Equal(("LUA0002", "b", 4), r.Single());
+    }
+
+    [Fact]
     public void RefParametersAreUnsupported()
     {
         var r = GeneratorHarness.Run(Usings + "[LuaModule(\"m\")] public static partial class Calc { [LuaFunction] public static void F(ref long a) { } }");

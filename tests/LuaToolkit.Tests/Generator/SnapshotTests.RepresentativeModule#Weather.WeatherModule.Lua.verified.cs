@@ -19,6 +19,7 @@ unsafe partial class WeatherModule
             new("range", (nint)(delegate* unmanaged[Cdecl]<nint, int>)&__Lua_range, Arity: 2, Results: 2),
             new("forecast", (nint)(delegate* unmanaged[Cdecl]<nint, int>)&__Lua_forecast, Arity: 2, Results: -1),
             new("reset", (nint)(delegate* unmanaged[Cdecl]<nint, int>)&__Lua_reset, Arity: 0, Results: 0),
+            new("radar", (nint)(delegate* unmanaged[Cdecl]<nint, int>)&__Lua_radar, Arity: 1, Results: -1),
         ],
         IsInstance: true,
         CreateInstance: static () => new global::Weather.WeatherModule());
@@ -162,5 +163,32 @@ unsafe partial class WeatherModule
     {
         global::Weather.WeatherModule.Reset();
         return 0;
+    }
+
+    /// <summary>Lua: <c>weather.radar</c>.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int __Lua_radar(nint L)
+    {
+        try
+        {
+            return __Lua_radar_0(L); // outside the try, so the JIT inlines its Lua API calls
+        }
+        catch (global::System.Exception ex)
+        {
+            return LuaSignal.Exception(L, ex);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int __Lua_radar_0(nint L)
+    {
+        if (!LuaArg.Integer<int>(L, 1, out var p_size)) return LuaArgError.Integer(L, 1, "radar");
+        return LuaAsync.Await(L, global::Weather.WeatherModule.Radar(p_size), &__Lua_radar_0_push);
+    }
+
+    private static int __Lua_radar_0_push(nint L, global::LuaToolkit.LuaStringBuffer value)
+    {
+        LuaPush.Bytes(L, value);
+        return 1;
     }
 }

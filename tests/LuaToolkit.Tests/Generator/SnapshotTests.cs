@@ -41,6 +41,8 @@ public sealed class SnapshotTests
                 ForecastAsync(options.City, options, token);
 
             [LuaFunction] public static void Reset() { }
+
+            [LuaFunction] public static Task<LuaStringBuffer> Radar(int size) => Task.FromResult(new LuaStringBuffer(size));
         }
         """;
 

@@ -34,6 +34,13 @@ public static partial class AsyncModule
         return x + 1;
     }
 
+    /// <summary><see cref="KitchenSink.Pattern"/>, built on the thread pool.</summary>
+    [LuaFunction] public static async Task<LuaStringBuffer> PatternLater(int n)
+    {
+        await Task.Yield();
+        return KitchenSink.Pattern(n);
+    }
+
     [LuaFunction] public static ValueTask<long> Immediate(long x) => ValueTask.FromResult(x * 2);
 
     [LuaFunction] public static async Task Sleep(long ms) => await Task.Delay((int)ms).ConfigureAwait(false);

@@ -69,6 +69,23 @@ public static partial class KitchenSink
 
     [LuaFunction] public static ReadOnlySpan<byte> PngMagic() => [0x89, (byte)'P', (byte)'N', (byte)'G'];
 
+    /// <summary>n bytes, byte i = i mod 251, built in a <see cref="LuaStringBuffer"/>.</summary>
+    [LuaFunction] public static LuaStringBuffer Pattern(int n)
+    {
+        var buffer = new LuaStringBuffer();
+        for (int i = 0; i < n;)
+        {
+            var span = buffer.GetSpan(Math.Min(n - i, 4096));
+            int count = Math.Min(span.Length, n - i);
+            for (int j = 0; j < count; j++) span[j] = (byte)((i + j) % 251);
+            buffer.Advance(count);
+            i += count;
+        }
+        return buffer;
+    }
+
+    [LuaFunction] public static (long Before, LuaStringBuffer Bytes, long After) PatternBetween(int n) => (1, Pattern(n), 2);
+
     [LuaFunction] public static string Optional(long? n, string suffix = "!") => (n?.ToString() ?? "none") + suffix;
 
     [LuaFunction] public static void Nothing() { }

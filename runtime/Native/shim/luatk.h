@@ -1,0 +1,18 @@
+/*
+ * What the shim's files share: the few Lua declarations they need (the library has no link-time
+ * dependency on lua54; each file receives the Lua functions it calls as pointers at init) and EXPORT.
+ */
+#ifndef LUATK_H
+#define LUATK_H
+
+typedef struct lua_State lua_State;
+
+#define LUA_TSTRING 4
+
+#if defined(_WIN32)
+#define EXPORT __declspec(dllexport)
+#else
+#define EXPORT __attribute__((visibility("default")))
+#endif
+
+#endif
