@@ -148,19 +148,19 @@ public sealed unsafe class LuaStringBufferTests
     [Fact]
     public void ResultsThatNeverReachLuaAreFreed()
     {
-        // Coroutines closed while their result is being built: the results are dropped unread, and the GC's
-        // finalizers free their blocks.
+        // Coroutines closed before their result is built (after 100 ms, so not during the driver's short spin):
+        // the results are dropped unread, and the GC's finalizers free their blocks.
         long live = AdoptableBlock.Live;
         using (var t = new TestHost())
         {
             t.Run("""
                 for i = 1, 20 do
-                    local co = coroutine.create(function() return async.pattern_later(200000) end)
+                    local co = coroutine.create(function() return async.pattern_later(200000, 100) end)
                     coroutine.resume(co)
                     coroutine.close(co)
                 end
                 """);
-            Thread.Sleep(200);   // the dropped tasks complete on the pool
+            Thread.Sleep(400);   // the dropped tasks complete on the pool
         }
         for (int i = 0; i < 20 && AdoptableBlock.Live != live; i++)
         {

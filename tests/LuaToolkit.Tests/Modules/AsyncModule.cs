@@ -34,10 +34,11 @@ public static partial class AsyncModule
         return x + 1;
     }
 
-    /// <summary><see cref="KitchenSink.Pattern"/>, built on the thread pool.</summary>
-    [LuaFunction] public static async Task<LuaStringBuffer> PatternLater(int n)
+    /// <summary><see cref="KitchenSink.Pattern"/>, built on the thread pool (after <paramref name="delayMs"/>).</summary>
+    [LuaFunction] public static async Task<LuaStringBuffer> PatternLater(int n, int delayMs = 0)
     {
-        await Task.Yield();
+        if (delayMs > 0) await Task.Delay(delayMs).ConfigureAwait(false);
+        else await Task.Yield();
         return KitchenSink.Pattern(n);
     }
 
