@@ -66,7 +66,7 @@ internal sealed class AddressConnector(Func<string, CancellationToken, Task<IPAd
                 // write fails. So the reason is the one that write gives.
                 socket?.Dispose();
                 throw new HttpFailureException(
-                    TrackedStream.FirstWriteFailure(request.RequestUri!, multiplexed),
+                    HttpFailures.ClosedBeforeFirstWrite(request.RequestUri!, multiplexed),
                     $"connecting to {Show(address, port)}: the server closed the connection at once ({ex.Message})", ex);
             }
             catch (SocketException ex)

@@ -30,6 +30,16 @@ internal sealed class HttpFailureException(string reason, string detail, Excepti
 /// <summary>Maps what the transport throws to <c>nil, reason, detail</c>.</summary>
 internal static class HttpFailures
 {
+    /// <summary>
+    /// The reason a request fails with when the server closes a new connection before the request's first
+    /// write reaches it: that write is the TLS handshake over https, the HTTP/2 preface over a cleartext
+    /// HTTP/2 connection, else the request itself.
+    /// </summary>
+    public static string ClosedBeforeFirstWrite(Uri uri, bool http2) =>
+        uri.Scheme == Uri.UriSchemeHttps ? HttpFailureReasons.TlsHandshakeFailed
+        : http2 ? HttpFailureReasons.ProtocolError
+        : HttpFailureReasons.ConnectionClosedPrematurely;
+
     /// <summary>The failure for an exception thrown while sending a request or reading its response.</summary>
     public static LuaFailure FromException(Exception ex, bool http2) => LuaFailure.Of(ReasonOf(ex, http2), DetailOf(ex));
 

@@ -165,15 +165,6 @@ internal sealed class TrackedStream(Socket socket, string remote, HandlerGenerat
             : _io.WriteAsync(buffer, cancellationToken);
     }
 
-    /// <summary>
-    /// The reason a request fails with when the server closes the connection before the request's first write
-    /// reaches it: the TLS handshake over https, the HTTP/2 preface over a cleartext HTTP/2 connection.
-    /// </summary>
-    public static string FirstWriteFailure(Uri uri, bool multiplexed) =>
-        uri.Scheme == Uri.UriSchemeHttps ? HttpFailureReasons.TlsHandshakeFailed
-        : multiplexed ? HttpFailureReasons.ProtocolError
-        : HttpFailureReasons.ConnectionClosedPrematurely;
-
     // The handler's HTTP/2 connection reads and writes asynchronously only. Which of its read loop, its preface
     // and a request's first frames notices a close first is a race; the reason must not be.
     private async ValueTask<int> ReadUnansweredAsync(Memory<byte> buffer, CancellationToken cancellationToken)

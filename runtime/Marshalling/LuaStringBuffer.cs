@@ -32,7 +32,6 @@ public sealed unsafe class LuaStringBuffer : IBufferWriter<byte>, IDisposable
     private byte[]? _array;
     private AdoptableBlock? _block;
     private int _length;
-    private bool _finished;
 
     /// <param name="capacity">Bytes to allocate at once; more are added as they are written.</param>
     public LuaStringBuffer(int capacity = 0)
@@ -45,6 +44,9 @@ public sealed unsafe class LuaStringBuffer : IBufferWriter<byte>, IDisposable
 
     /// <summary>Bytes written so far.</summary>
     public int Length => _length;
+
+    // Disposed or pushed: the bytes' storage is gone (the array is back in its pool, the block freed or Lua's).
+    private bool Finished => _array is null && _block is null;
 
     /// <summary>Bytes that fit before the buffer grows.</summary>
     public int Capacity => _block?.Capacity ?? _array?.Length ?? 0;
@@ -69,7 +71,7 @@ public sealed unsafe class LuaStringBuffer : IBufferWriter<byte>, IDisposable
     /// <summary>Counts <paramref name="count"/> more bytes as written.</summary>
     public void Advance(int count)
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(Finished, this);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Capacity - _length);
         _length += count;
@@ -78,7 +80,7 @@ public sealed unsafe class LuaStringBuffer : IBufferWriter<byte>, IDisposable
     /// <summary>Grows to at least <paramref name="capacity"/> bytes now (a known length, say).</summary>
     public void EnsureCapacity(int capacity)
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(Finished, this);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, MaxCapacity);
         if (capacity <= Capacity) return;
         if (_block is { } block)
@@ -111,8 +113,6 @@ public sealed unsafe class LuaStringBuffer : IBufferWriter<byte>, IDisposable
 
     public void Dispose()
     {
-        if (_finished) return;
-        _finished = true;
         _block?.Free();
         if (_array is not null) ArrayPool<byte>.Shared.Return(_array);
         _block = null;
@@ -122,7 +122,7 @@ public sealed unsafe class LuaStringBuffer : IBufferWriter<byte>, IDisposable
     /// <summary>Pushes the bytes as a Lua string and finishes the buffer (what generated code does with a result).</summary>
     internal void Push(nint L)
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(Finished, this);
         if (_block is { } block)
         {
             // A block much larger than its bytes is shrunk first, so that the state keeps no spare room.
@@ -142,13 +142,13 @@ public sealed unsafe class LuaStringBuffer : IBufferWriter<byte>, IDisposable
 
     private Span<byte> Writable(int start, int length)
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(Finished, this);
         return _block is { } block ? block.Span(start, length) : _array.AsSpan(start, length);
     }
 
     private void Reserve(int sizeHint)
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(Finished, this);
         int needed = Math.Max(sizeHint, 1);
         if (Capacity - _length >= needed) return;
         long doubled = Math.Max(2L * Capacity, (long)_length + needed);

@@ -41,9 +41,8 @@ internal static unsafe class LuaShim
                 error = $"{file} was not found next to {typeof(LuaShim).Assembly.GetName().Name}.dll";
                 return null;
             }
-            nint lua = NativeLibrary.Load("lua54", typeof(LuaShim).Assembly, null);
             nint* functions = stackalloc nint[LuaApi.Length + 1];
-            for (int i = 0; i < LuaApi.Length; i++) functions[i] = NativeLibrary.GetExport(lua, LuaApi[i]);
+            ResolveLuaApi(LuaApi, functions);
             functions[LuaApi.Length] = LuaSignal.Sentinel;
             var init = (delegate* unmanaged[Cdecl]<nint*, int, int>)NativeLibrary.GetExport(shim, "luatk_init");
             int abi = init(functions, LuaApi.Length + 1);
@@ -62,6 +61,19 @@ internal static unsafe class LuaShim
             return null;
         }
     }
+
+    /// <summary>
+    /// Writes the addresses of the lua54 functions <paramref name="names"/> to <paramref name="into"/>, in order:
+    /// the table a shim file's init receives (the library has no link-time dependency on lua54).
+    /// </summary>
+    public static void ResolveLuaApi(string[] names, nint* into)
+    {
+        nint lua = NativeLibrary.Load("lua54", typeof(LuaShim).Assembly, null);
+        for (int i = 0; i < names.Length; i++) into[i] = NativeLibrary.GetExport(lua, names[i]);
+    }
+
+    /// <summary>An export of the loaded shim (<see cref="Library"/> must be loaded).</summary>
+    public static nint Export(string name) => NativeLibrary.GetExport(Library, name);
 
     private static string? FindNextToAssembly(string file)
     {

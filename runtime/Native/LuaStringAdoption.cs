@@ -31,16 +31,14 @@ internal static unsafe class LuaStringAdoption
         if (LuaShim.Library == 0 || Environment.GetEnvironmentVariable("LUATOOLKIT_STRING_ADOPTION") == "off") return;
         try
         {
-            nint lua = NativeLibrary.Load("lua54", typeof(LuaStringAdoption).Assembly, null);
             nint* functions = stackalloc nint[LuaApi.Length];
-            for (int i = 0; i < LuaApi.Length; i++) functions[i] = NativeLibrary.GetExport(lua, LuaApi[i]);
-            var init = (delegate* unmanaged[Cdecl]<nint*, int, nint>)NativeLibrary.GetExport(LuaShim.Library, "luatk_adopt_init");
-            nint header = init(functions, LuaApi.Length);
+            LuaShim.ResolveLuaApi(LuaApi, functions);
+            nint header = ((delegate* unmanaged[Cdecl]<nint*, int, nint>)LuaShim.Export("luatk_adopt_init"))(functions, LuaApi.Length);
             if (header <= 0) return;
-            ResizeBlock = (delegate* unmanaged[Cdecl]<void*, nuint, nuint, void*>)NativeLibrary.GetExport(LuaShim.Library, "luatk_block_resize");
-            InstallInState = (delegate* unmanaged[Cdecl]<nint, nint>)NativeLibrary.GetExport(LuaShim.Library, "luatk_adopt_install");
-            ReleaseInstalled = (delegate* unmanaged[Cdecl]<nint, void>)NativeLibrary.GetExport(LuaShim.Library, "luatk_adopt_release");
-            PushBlock = (delegate* unmanaged[Cdecl]<nint, byte*, nuint, int>)NativeLibrary.GetExport(LuaShim.Library, "luatk_push_block");
+            ResizeBlock = (delegate* unmanaged[Cdecl]<void*, nuint, nuint, void*>)LuaShim.Export("luatk_block_resize");
+            InstallInState = (delegate* unmanaged[Cdecl]<nint, nint>)LuaShim.Export("luatk_adopt_install");
+            ReleaseInstalled = (delegate* unmanaged[Cdecl]<nint, void>)LuaShim.Export("luatk_adopt_release");
+            PushBlock = (delegate* unmanaged[Cdecl]<nint, byte*, nuint, int>)LuaShim.Export("luatk_push_block");
             Header = (int)header;
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
