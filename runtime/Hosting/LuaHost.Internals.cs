@@ -83,7 +83,7 @@ public sealed unsafe partial class LuaHost
     private static bool DefaultEventLoop() =>
         LuaEventLoop.IsSupported && !string.Equals(Environment.GetEnvironmentVariable("LUATOOLKIT_EVENT_LOOP"), "off", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Pushes the module table: one shim closure per function, upvalues (instance, entry, wait).</summary>
+    /// <summary>Pushes the module table: one shim closure per function (its slot, see <see cref="LuaShim.FunctionFor"/>), upvalues (instance, entry, wait).</summary>
     private static void PushShimModule(nint L, LuaModuleBinding module, nint instanceHandle)
     {
         lua_createtable(L, 0, module.Functions.Length);
@@ -93,7 +93,7 @@ public sealed unsafe partial class LuaHost
             lua_pushlightuserdata(L, instanceHandle);
             lua_pushlightuserdata(L, f.Entry);
             PushRegistry(L, WaitKey);
-            lua_pushcclosure(L, LuaShim.Call, 3);
+            lua_pushcclosure(L, LuaShim.FunctionFor(f.Entry), 3);
             lua_rawset(L, -3);
         }
     }

@@ -60,6 +60,7 @@ public static unsafe partial class LuaNative
     [LibraryImport(Lib), SuppressGCTransition] public static partial int lua_isinteger(nint L, int idx);
     [LibraryImport(Lib), SuppressGCTransition] public static partial ulong lua_rawlen(nint L, int idx);
     [LibraryImport(Lib), SuppressGCTransition] public static partial nint lua_touserdata(nint L, int idx);
+    [LibraryImport(Lib), SuppressGCTransition] public static partial nint lua_tocfunction(nint L, int idx);
     [LibraryImport(Lib), SuppressGCTransition] public static partial int lua_isyieldable(nint L);
 
     // ---- stack reads that may allocate ----

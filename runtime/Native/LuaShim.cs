@@ -30,6 +30,32 @@ internal static unsafe class LuaShim
     /// <summary>The loaded library (0 when unavailable), for the shim's other parts (<see cref="LuaStringAdoption"/>).</summary>
     public static nint Library { get; private set; }
 
+    // Entry point -> its slot function (luatk_slots.c), bound once per process; guarded by itself.
+    private static readonly Dictionary<nint, nint> SlotOf = [];
+
+    /// <summary>Whether modules added from now on get slots; tests turn it off to exercise <see cref="Call"/>.</summary>
+    internal static bool SlotsEnabled { get; set; } = true;
+
+    /// <summary>
+    /// The C function to push for <paramref name="entry"/>: a slot of its own (<c>luatk_slots.c</c>), which finds
+    /// the entry point without reading an upvalue, or <see cref="Call"/> when every slot is taken. Both act on
+    /// the entry point's signal the same way, with the same upvalues.
+    /// </summary>
+    public static delegate* unmanaged[Cdecl]<nint, int> FunctionFor(nint entry)
+    {
+        if (!SlotsEnabled) return Call;
+        lock (SlotOf)
+        {
+            if (!SlotOf.TryGetValue(entry, out nint slot))
+            {
+                var bind = (delegate* unmanaged[Cdecl]<int, nint, nint>)Export("luatk_slot_bind");
+                slot = bind(SlotOf.Count, entry);   // 0 once the slots run out: never stored, so it stays 0
+                if (slot != 0) SlotOf.Add(entry, slot);
+            }
+            return slot != 0 ? (delegate* unmanaged[Cdecl]<nint, int>)slot : Call;
+        }
+    }
+
     private static delegate* unmanaged[Cdecl]<nint, int> Load(out string? error)
     {
         try

@@ -6,6 +6,10 @@
 #define LUATK_H
 
 typedef struct lua_State lua_State;
+typedef int (*lua_CFunction)(lua_State *L);
+
+/* luatk_shim.c: n results of an entry point are on the stack; returns them, or raises or waits on its signal. */
+int luatk_finish(lua_State *L, int n);
 
 #define LUA_TSTRING 4
 

@@ -1,7 +1,8 @@
 /*
  * luatk_shim: the native half of a generated Lua binding.
  *
- * Every module function is a C closure of luatk_call with three upvalues:
+ * Every module function is a C closure with three upvalues, of its own slot function (luatk_slots.c),
+ * or of luatk_call once the slots are used up:
  *   1  the module instance's GCHandle (light userdata; NULL for static modules)
  *   2  the managed [UnmanagedCallersOnly] entry point (light userdata)
  *   3  the coroutine driver's `await` function
@@ -17,7 +18,6 @@
 
 #include "luatk.h"
 
-typedef int (*lua_CFunction)(lua_State *L);
 typedef intptr_t lua_KContext;
 typedef int (*lua_KFunction)(lua_State *L, int status, lua_KContext ctx);
 
@@ -43,16 +43,15 @@ static struct {
     void *sentinel;
 } api;
 
-static int finish(lua_State *L, int n);
 
 /* Runs when `await` returns, directly or after the coroutine was resumed. */
 static int after_await(lua_State *L, int status, lua_KContext base) {
     (void)status;
-    return finish(L, api.gettop(L) - (int)base);
+    return luatk_finish(L, api.gettop(L) - (int)base);
 }
 
 /* n results are on top of the stack: return them, or act on a signal. */
-static int finish(lua_State *L, int n) {
+int luatk_finish(lua_State *L, int n) {
     if (n != 2 || api.touserdata(L, -2) != api.sentinel) return n;
     if (api.type(L, -1) == LUA_TSTRING) {
         /* SIGNAL, message: raise it with the caller's position, as luaL_error does. */
@@ -67,12 +66,12 @@ static int finish(lua_State *L, int n) {
     api.settop(L, -2);
     int base = api.gettop(L) - 2;
     api.callk(L, 1, LUA_MULTRET, base, after_await);
-    return finish(L, api.gettop(L) - base);
+    return luatk_finish(L, api.gettop(L) - base);
 }
 
 EXPORT int luatk_call(lua_State *L) {
     lua_CFunction entry = (lua_CFunction)api.touserdata(L, UPVALUE(2));
-    return finish(L, entry(L));
+    return luatk_finish(L, entry(L));
 }
 
 /* Receives the Lua API (count pointers, in the order of `api`); returns the ABI version. */
