@@ -5,7 +5,7 @@ using LuaToolkit;
 using LuaToolkit.Bench.Http;
 using LuaToolkit.Http;
 
-// dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- throughput [sequentialCount] [concurrentCount] [--nginx [path]]
+// dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- throughput [sequentialCount] [concurrentCount] [--rounds N] [--nginx [path]]
 // dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- bigbody
 // dotnet run -c Release --project bench/LuaToolkit.Bench.Http -- waiting [count]
 // (internal) server <port> <http2Port>
@@ -22,20 +22,27 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LuaToolkit.Bench.Http throughput [seqCount] [concCount] [--nginx [path]] | bigbody | waiting [count]");
+    Console.Error.WriteLine("usage: LuaToolkit.Bench.Http throughput [seqCount] [concCount] [--rounds N] [--nginx [path]] | bigbody | waiting [count]");
     return 2;
 }
 
-// Item 3 against Kestrel (default) or, with --nginx, against nginx (path optional).
+// Item 3 against Kestrel (default) or, with --nginx, against nginx (path optional); --rounds: alternating rounds per case.
 static Task<int> ThroughputCommand(string[] rest)
 {
+    int rounds = 5;
+    int r = Array.IndexOf(rest, "--rounds");
+    if (r >= 0)
+    {
+        rounds = int.Parse(rest[r + 1]);
+        rest = [.. rest[..r], .. rest[(r + 2)..]];
+    }
     int at = Array.IndexOf(rest, "--nginx");
     string? nginx = at < 0 ? null : at + 1 < rest.Length ? rest[at + 1] : Nginx.DefaultPath;
     var counts = at < 0 ? rest : rest[..at];
     int seq = counts.Length > 0 ? int.Parse(counts[0]) : 5000, conc = counts.Length > 1 ? int.Parse(counts[1]) : 10000;
     return nginx is null
-        ? Bench.WithServer(b => b.Throughput(seq, conc))
-        : Bench.WithServer(b => b.Throughput(seq, conc), port => Nginx.StartInfo(nginx, port), "nginx");
+        ? Bench.WithServer(b => b.Throughput(seq, conc, rounds))
+        : Bench.WithServer(b => b.Throughput(seq, conc, rounds), port => Nginx.StartInfo(nginx, port), "nginx");
 }
 
 namespace LuaToolkit.Bench.Http
@@ -279,25 +286,25 @@ namespace LuaToolkit.Bench.Http
             return per * k / sw.Elapsed.TotalSeconds;
         }
 
-        public async Task Throughput(int seqCount, int concCount)
+        public async Task Throughput(int seqCount, int concCount, int rounds)
         {
             Console.WriteLine($"item 3: GET /hello (12-byte body), sequential n={seqCount}, concurrent n={concCount}");
             Console.WriteLine("each case: a fresh Lua host and a fresh HttpClient, both warmed up with the case's own workload,");
-            Console.WriteLine("then 3 alternating rounds, best of each; per request over the 3 rounds: CPU microseconds of this");
+            Console.WriteLine($"then {rounds} alternating rounds, best of each; per request over the {rounds} rounds: CPU microseconds of this");
             Console.WriteLine("process (client) + the server process, and bytes the client allocated, for ours | HttpClient");
             Console.WriteLine($"{"case",-22} {"ours req/s",12} {"HttpClient req/s",17} {"ratio",7}  target >= 0.90  CPU us + alloc per request, ours | HttpClient");
             foreach (int k in new[] { 1, 16, 64 })
-                await ThroughputCase(baseUrl + "/hello", k, k == 1 ? seqCount : concCount, http2: false);
+                await ThroughputCase(baseUrl + "/hello", k, k == 1 ? seqCount : concCount, rounds, http2: false);
             if (http2BaseUrl is null) return;
             // No target: the module's http2 option against HttpClient set up the same way (version 2.0, exact,
             // more than one connection when the server caps its streams).
             Console.WriteLine("over HTTP/2 (option http2 = true; HttpClient with version 2.0), no target:");
             foreach (int k in new[] { 1, 16, 64 })
-                await ThroughputCase(http2BaseUrl + "/hello", k, k == 1 ? seqCount : concCount, http2: true);
+                await ThroughputCase(http2BaseUrl + "/hello", k, k == 1 ? seqCount : concCount, rounds, http2: true);
         }
 
         /// <summary>One row of item 3: k = 1 is a sequential loop, otherwise k coroutines against k tasks.</summary>
-        private async Task ThroughputCase(string url, int k, int n, bool http2)
+        private async Task ThroughputCase(string url, int k, int n, int rounds, bool http2)
         {
             // Each case stands for a script of its own: a sequential script never used coroutines, so its
             // connections were opened and used by blocking requests only (see HttpModule: blocking requests
@@ -315,15 +322,15 @@ namespace LuaToolkit.Bench.Http
             await ClientConc(client, url, Math.Max(500, 10 * k), k);
             double o = 0, t = 0;
             Usage oc = default, tc = default;
-            for (int round = 0; round < 3; round++)
+            for (int round = 0; round < rounds; round++)
             {
                 var before = UsageNow();
                 o = Math.Max(o, ours(n));
                 var middle = UsageNow();
                 t = Math.Max(t, await ClientConc(client, url, n, k));
                 var after = UsageNow();
-                oc += (middle - before) / (3.0 * (n / k * k));
-                tc += (after - middle) / (3.0 * (n / k * k));
+                oc += (middle - before) / ((double)rounds * (n / k * k));
+                tc += (after - middle) / ((double)rounds * (n / k * k));
             }
             double ratio = o / t;
             string name = (k == 1 ? "sequential" : $"{k} concurrent") + (http2 ? ", HTTP/2" : "");

@@ -102,7 +102,7 @@ public sealed partial class HttpModule : IDisposable
                 return Task.FromResult<LuaResult<HttpResult>>(failure);
             var request = HttpRequestBuilder.Build(uri, options, sync);
             var loop = blocking || options.Http2 ? null : caller.Host.EventLoop;
-            var response = SendAsync(request, options, async: !sync, loop, cancellation).AsTask();
+            var response = SendAsync(request, options, async: !sync, loop, cancellation);
             sent = true;
             return response;
         }
@@ -120,7 +120,7 @@ public sealed partial class HttpModule : IDisposable
     /// also starts here: it is queued to its connection's own loops at its first await. Any other request
     /// without a loop starts on the thread pool, so the Lua thread returns at once to its other coroutines.
     /// </summary>
-    private async ValueTask<LuaResult<HttpResult>> SendAsync(ModuleRequest request, RequestOptions options, bool async, LuaEventLoop? loop, CancellationToken cancellation)
+    private async Task<LuaResult<HttpResult>> SendAsync(ModuleRequest request, RequestOptions options, bool async, LuaEventLoop? loop, CancellationToken cancellation)
     {
         using var _ = request;
         using var body = options.Body; // the Lua string is read until here, no longer
