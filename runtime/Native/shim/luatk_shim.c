@@ -43,7 +43,6 @@ static struct {
     void *sentinel;
 } api;
 
-
 /* Runs when `await` returns, directly or after the coroutine was resumed. */
 static int after_await(lua_State *L, int status, lua_KContext base) {
     (void)status;

@@ -22,11 +22,9 @@ SLOTS64(0) SLOTS64(1) SLOTS64(2) SLOTS64(3) SLOTS64(4) SLOTS64(5) SLOTS64(6) SLO
 #define NAMES64(a) NAMES8(a, 0) NAMES8(a, 1) NAMES8(a, 2) NAMES8(a, 3) NAMES8(a, 4) NAMES8(a, 5) NAMES8(a, 6) NAMES8(a, 7)
 static const lua_CFunction slots[LUATK_SLOTS] = { NAMES64(0) NAMES64(1) NAMES64(2) NAMES64(3) NAMES64(4) NAMES64(5) NAMES64(6) NAMES64(7) };
 
-/* Binds slot i (0 <= i < luatk_slot_count()) to an entry point; returns the slot's function, NULL when i is out of range. */
+/* Binds slot i to an entry point; returns the slot's function, or NULL when there is no slot i (all are taken). */
 EXPORT lua_CFunction luatk_slot_bind(int i, lua_CFunction entry) {
     if (i < 0 || i >= LUATK_SLOTS) return 0;
     entries[i] = entry;
     return slots[i];
 }
-
-EXPORT int luatk_slot_count(void) { return LUATK_SLOTS; }
