@@ -33,7 +33,7 @@ static Task<int> ThroughputCommand(string[] rest)
     int r = Array.IndexOf(rest, "--rounds");
     if (r >= 0)
     {
-        rounds = int.Parse(rest[r + 1]);
+        if (r + 1 >= rest.Length || !int.TryParse(rest[r + 1], out rounds) || rounds < 1) return Task.FromResult(Usage());
         rest = [.. rest[..r], .. rest[(r + 2)..]];
     }
     int at = Array.IndexOf(rest, "--nginx");
