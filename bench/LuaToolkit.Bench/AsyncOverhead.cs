@@ -26,6 +26,23 @@ public class AsyncOverhead
         function co_add(n) return drive(m.add, n) end
         function co_add_now(n) return drive(m.add_now, n) end
         function co_add_later(n) return drive(m.add_later, n) end
+        -- k coroutines call add_deferred; one more completes their tasks each round (on this thread).
+        function co_add_deferred(n, k)
+          local sum, left, per = 0, k, n // k
+          local s = scheduler.new()
+          for c = 1, k do
+            s:add(function()
+              local mine = 0   -- `sum = sum + f()` would read sum before the call yields
+              for i = 1, per do mine = mine + m.add_deferred(i, 1) end
+              sum, left = sum + mine, left - 1
+            end)
+          end
+          s:add(function()
+            while left > 0 do m.complete_deferred() coroutine.yield() end
+          end)
+          s:run()
+          return sum
+        end
         """;
 
     private LuaHost _host = null!;
@@ -39,7 +56,7 @@ public class AsyncOverhead
         _host.DoString("m = require 'benchmod'");
         _host.DoString(Loops);
         // One pass of each before measuring: a wrong answer fails the run here.
-        Sync_Add(); Async_AddNow(); Async_AddLater();
+        Sync_Add(); Async_AddNow(); Async_AddLater(); Async_AddDeferred();
     }
 
     [GlobalCleanup]
@@ -54,10 +71,17 @@ public class AsyncOverhead
     [Benchmark(OperationsPerInvoke = NLater, Description = "async add_later (Task.Yield)")]
     public long Async_AddLater() => Run("co_add_later", NLater);
 
-    private long Run(string loop, int n)
+    public const int Coroutines = 64;
+    public const int NDeferred = 64 * 4_000;
+
+    [Benchmark(OperationsPerInvoke = NDeferred, Description = "async add_deferred (64 coroutines, completed on the Lua thread)")]
+    public long Async_AddDeferred() => Run("co_add_deferred", NDeferred, Coroutines);
+
+    private long Run(string loop, int n, int coroutines = 1)
     {
-        object? result = _host.DoString($"return {loop}({n})") is [var r, ..] ? r : null;
-        long expected = (long)n * (n + 1) / 2 + n; // sum of (i + 1) for i = 1..n
+        object? result = _host.DoString($"return {loop}({n}, {coroutines})") is [var r, ..] ? r : null;
+        long per = n / coroutines;
+        long expected = coroutines * (per * (per + 1) / 2 + per); // each coroutine sums (i + 1) for i = 1..per
         long actual = result switch
         {
             long l => l,

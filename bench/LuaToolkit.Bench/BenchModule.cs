@@ -17,6 +17,28 @@ public static partial class BenchModule
     /// <summary>Async, but completes synchronously: the glue can return the result without yielding.</summary>
     [LuaFunction] public static ValueTask<long> AddNow(long a, long b) => ValueTask.FromResult(a + b);
 
+    private static readonly List<(TaskCompletionSource<long> Task, long Sum)> Deferred = [];
+
+    /// <summary>
+    /// Async, completed later by <see cref="CompleteDeferred"/> on the Lua thread: every call yields, and the
+    /// round trip through the driver and the scheduler is measured without a thread hop.
+    /// </summary>
+    [LuaFunction] public static Task<long> AddDeferred(long a, long b)
+    {
+        var source = new TaskCompletionSource<long>();
+        Deferred.Add((source, a + b));
+        return source.Task;
+    }
+
+    /// <summary>Completes every <see cref="AddDeferred"/> task so far; returns how many.</summary>
+    [LuaFunction] public static int CompleteDeferred()
+    {
+        var due = Deferred.ToArray();
+        Deferred.Clear();
+        foreach (var (task, sum) in due) task.SetResult(sum);
+        return due.Length;
+    }
+
     /// <summary>Async, completes later on the thread pool: every call yields the coroutine to the scheduler.</summary>
     [LuaFunction] public static async Task<long> AddLater(long a, long b)
     {

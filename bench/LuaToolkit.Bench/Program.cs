@@ -33,6 +33,7 @@ if (which == "async")
         ("async add_now / sync add", "Async_AddNow", "Sync_Add"),
         ("async add_later / sync add", "Async_AddLater", "Sync_Add"),
         ("async add_later / async add_now", "Async_AddLater", "Async_AddNow"),
+        ("async add_deferred / sync add", "Async_AddDeferred", "Sync_Add"),
     ]);
 
 Summary summary = BenchmarkRunner.Run<CallOverhead>(config, args[1..]);

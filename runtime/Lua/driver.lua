@@ -10,15 +10,19 @@ local mathtype, error, select, setmetatable = math.type, error, select, setmetat
 -- handle -> true once its operation is known to have completed (set by `report`, cleared when the waiting ends)
 local done = {}
 
--- A coroutine's wait record: [1] is the handle of the operation it waits for, nil between waits.
-local record_meta = { __gc = function(r)
-  -- The coroutine was dropped while it waited (never closed, never resumed to the end): forget the wait.
+-- Forgets the wait of a record whose coroutine will never look again: closed while it waited
+-- (coroutine.close runs the record's __close), or dropped without being closed (its __gc).
+local function forget_wait(r)
   local h = r[1]
   if h then
+    r[1] = nil
     done[h] = nil
     forget(h)
   end
-end }
+end
+
+-- A coroutine's wait record: [1] is the handle of the operation it waits for, nil between waits.
+local record_meta = { __gc = forget_wait, __close = forget_wait }
 
 -- coroutine -> its wait record. Weak keys make this an ephemeron table: a record is garbage exactly when
 -- its coroutine is, so an abandoned coroutine is not kept alive, and its record's finalizer cleans up.
@@ -32,18 +36,12 @@ end
 
 local signal, tail
 
--- Closed when a waiting coroutine is closed (coroutine.close) or finishes: forget what it waited for.
-local forgetter = setmetatable({}, { __close = function()
-  local r = waiting[running()]
-  local h = r and r[1]
-  if h then
-    r[1] = nil
-    done[h] = nil
-    forget(h)
+-- Waits for operation h (yielding inside a yieldable coroutine, blocking outside); returns its raw results.
+local function wait(h)
+  if not isyieldable() then
+    block(h)
+    return collect(h)
   end
-end })
-
-local function wait_in_coroutine(h)
   local co = running()
   local r = waiting[co]
   if not r then
@@ -51,17 +49,15 @@ local function wait_in_coroutine(h)
     waiting[co] = r
   end
   r[1] = h
-  local _ <close> = forgetter
-  -- Yield zero values; resumed early (by any plain resume loop), yield again. Each look also handles
-  -- the event loop's ready sockets, so a resume loop that never sleeps still sees I/O progress.
-  repeat yield() until poll(h, true)
-  r[1] = nil
-  done[h] = nil
-end
-
--- Waits for operation h (yielding inside a yieldable coroutine, blocking outside); returns its raw results.
-local function wait(h)
-  if isyieldable() then wait_in_coroutine(h) else block(h) end
+  do
+    local _ <close> = r   -- closing the coroutine here forgets h
+    -- Yield zero values; resumed early (by any plain resume loop), yield again. Each look also handles
+    -- the event loop's ready sockets, so a resume loop that never sleeps still sees I/O progress.
+    -- A scheduler resumes us once `refresh` has marked h done: then there is nothing to ask the host.
+    repeat yield() until done[h] or poll(h, true)
+    r[1] = nil
+    done[h] = nil
+  end
   return collect(h)
 end
 
@@ -101,6 +97,11 @@ function driver.blocked_at_refresh(co)
   local h = r and r[1]
   return h ~= nil and not done[h]
 end
+
+--- The tables behind `blocked_at_refresh`, for a scheduler that inlines it (read them, never write):
+--- `waiting[co]` is the coroutine's record or nil, its [1] the handle it waits for or nil, and
+--- `done[handle]` is true once `refresh` has seen that operation complete.
+driver.waiting, driver.done = waiting, done
 
 --- A counter that moves whenever any pending operation completes.
 driver.epoch = epoch

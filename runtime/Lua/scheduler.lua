@@ -67,21 +67,26 @@ end
 -- when the round began (Pluto runs another round then), whether any still is, and whether all of those
 -- wait for pending work.
 local function round(self)
-  local blocked = driver.blocked_at_refresh
+  -- driver.blocked_at_refresh(coro), inlined below: a round asks it up to twice per coroutine.
+  local waiting, done = driver.waiting, driver.done
   driver.refresh()
   local live, suspended, all_blocked = false, false, true
   for i, coro in pairs(self.coros) do
     local s = status(coro)
     if s == "suspended" then
       live = true
-      if not blocked(coro) then
+      local r = waiting[coro]
+      local h = r and r[1]
+      if h == nil or done[h] then
         self:internalresume(coro)
         s = status(coro)
+        if s == "suspended" and all_blocked then
+          r = waiting[coro]
+          h = r and r[1]
+          if h == nil or done[h] then all_blocked = false end
+        end
       end
-      if s == "suspended" then
-        suspended = true
-        if all_blocked and not blocked(coro) then all_blocked = false end
-      end
+      if s == "suspended" then suspended = true end
     elseif s == "dead" then
       self.coros[i] = nil
     end
