@@ -149,6 +149,8 @@ public sealed class LuaBytesTests : IDisposable
         var error = Assert.Throws<LuaException>(() => _lua.DoString("keeper.keep({})")).Message;
         Assert.Contains("bad argument #1 to 'keep' (string expected, got table)", error);
         error = Assert.Throws<LuaException>(() => _lua.DoString("keeper.keep()")).Message;
-        Assert.Contains("bad argument #1 to 'keep' (string expected, got no value)", error);
+        // A fixed-arity Lua trampoline (LUATOOLKIT_CALL_PATH=lua) can only pass nil for a missing argument.
+        string missing = _lua.CallPath == LuaCallPath.NativeShim ? "no value" : "nil";
+        Assert.Contains($"bad argument #1 to 'keep' (string expected, got {missing})", error);
     }
 }
