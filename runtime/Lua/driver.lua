@@ -93,7 +93,9 @@ end
 --- round and then looks at many coroutines. A completion after the refresh moves the epoch, so a sleep
 --- until the epoch moves returns at once and the next round sees it.
 function driver.blocked_at_refresh(co)
-  local r = waiting[co]   -- handle_of, inlined: a scheduler round calls this for every coroutine
+  -- handle_of, inlined: a scheduler round calls this for every coroutine (scheduler.lua inlines this
+  -- function in turn, through driver.waiting and driver.done: a change here is a change there)
+  local r = waiting[co]
   local h = r and r[1]
   return h ~= nil and not done[h]
 end

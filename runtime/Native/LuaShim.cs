@@ -10,7 +10,7 @@ namespace LuaToolkit.Native;
 /// </summary>
 internal static unsafe class LuaShim
 {
-    private const int Abi = 1;
+    private const int Abi = 2;   // 2: luatk_slot_bind
 
     // Must match the order of `api` in luatk_shim.c.
     private static readonly string[] LuaApi =
@@ -33,6 +33,9 @@ internal static unsafe class LuaShim
     // Entry point -> its slot function (luatk_slots.c), bound once per process; guarded by itself.
     private static readonly Dictionary<nint, nint> SlotOf = [];
 
+    // luatk_slot_bind, resolved with the library (null when it is unavailable).
+    private static delegate* unmanaged[Cdecl]<int, nint, nint> s_bindSlot;
+
     /// <summary>Whether modules added from now on get slots; tests turn it off to exercise <see cref="Call"/>.</summary>
     internal static bool SlotsEnabled { get; set; } = true;
 
@@ -48,8 +51,7 @@ internal static unsafe class LuaShim
         {
             if (!SlotOf.TryGetValue(entry, out nint slot))
             {
-                var bind = (delegate* unmanaged[Cdecl]<int, nint, nint>)Export("luatk_slot_bind");
-                slot = bind(SlotOf.Count, entry);   // 0 once the slots run out: never stored, so it stays 0
+                slot = s_bindSlot(SlotOf.Count, entry);   // 0 once the slots run out: never stored, so it stays 0
                 if (slot != 0) SlotOf.Add(entry, slot);
             }
             return slot != 0 ? (delegate* unmanaged[Cdecl]<nint, int>)slot : Call;
@@ -77,9 +79,11 @@ internal static unsafe class LuaShim
                 error = $"{file} has ABI {abi}, expected {Abi}";
                 return null;
             }
+            var call = (delegate* unmanaged[Cdecl]<nint, int>)NativeLibrary.GetExport(shim, "luatk_call");
+            s_bindSlot = (delegate* unmanaged[Cdecl]<int, nint, nint>)NativeLibrary.GetExport(shim, "luatk_slot_bind");
             error = null;
             Library = shim;
-            return (delegate* unmanaged[Cdecl]<nint, int>)NativeLibrary.GetExport(shim, "luatk_call");
+            return call;
         }
         catch (Exception ex)
         {

@@ -25,7 +25,7 @@ typedef int (*lua_KFunction)(lua_State *L, int status, lua_KContext ctx);
 #define UPVALUE(i) (LUA_REGISTRYINDEX - (i))
 #define LUA_MULTRET (-1)
 
-#define LUATK_SHIM_ABI 1
+#define LUATK_SHIM_ABI 2   /* 2: the library also has luatk_slot_bind (luatk_slots.c) */
 
 /* The Lua API this file uses, in the order luatk_init receives it. */
 static struct {
